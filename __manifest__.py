@@ -1,0 +1,20 @@
+{
+    "name": "Serial Number Tracking",
+    "summary": "Serialized products: locked Serialized flag, Next Serial, serial entry "
+    "on receipts, serial selection on deliveries",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/stock-serial-tracking/stock_serial_tracking",
+    "author": "stock_serial_tracking contributors",
+    "license": "LGPL-3",
+    "depends": ["stock", "barcodes"],
+    "external_dependencies": {"python": ["python-barcode"]},
+    "data": [
+        "security/stock_serial_tracking_security.xml",
+        "views/product_template_views.xml",
+    ],
+    "demo": [
+        "demo/stock_serial_tracking_demo.xml",
+    ],
+    "installable": True,
+}

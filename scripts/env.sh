@@ -1,0 +1,172 @@
+# shellcheck shell=bash
+# Shared set-up for `make run`, `make test` and the benchmarks: sourced, never run.
+# Each ensure_* step is idempotent and returns quickly when there is nothing to do.
+set -euo pipefail
+
+ADDON_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ADDON_NAME=stock_serial_tracking
+LOCAL_DIR="$ADDON_DIR/.local"           # git-ignored: config, addons link, logs, filestore
+ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo/19.0}"
+ODOO_REPO_URL="${ODOO_REPO_URL:-https://github.com/odoo/odoo.git}"
+VENV="${VENV:-$ADDON_DIR/.venv}"
+PYTHON="${PYTHON:-python3}"
+ODOO_CONF="$LOCAL_DIR/odoo.conf"
+SYSTEM_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
+                 chromium wkhtmltopdf fonts-dejavu-core)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+ensure_system_packages() {
+    local missing=() pkg
+    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return
+    if [ "$(id -u)" -ne 0 ]; then
+        die "missing system packages: ${missing[*]} (install them: sudo apt-get install ${missing[*]})"
+    fi
+    log "Installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_odoo_src() {
+    [ -x "$ODOO_SRC/odoo-bin" ] && return
+    log "No Odoo source in $ODOO_SRC: cloning Odoo 19.0 from $ODOO_REPO_URL"
+    mkdir -p "$(dirname "$ODOO_SRC")"
+    if ! git clone --quiet --depth 1 --branch 19.0 "$ODOO_REPO_URL" "$ODOO_SRC"; then
+        rm -rf "$ODOO_SRC"
+        die "could not clone Odoo 19.0. Put an Odoo 19.0 source tree (the folder holding odoo-bin) at $ODOO_SRC, or point ODOO_SRC at one."
+    fi
+}
+
+# Odoo's requirements minus any line for the PyPI package `barcode`: its import name
+# collides with python-barcode, which this addon needs.
+odoo_requirements() {
+    grep -viE '^[[:space:]]*barcode[[:space:]]*([=<>!~;[:space:]]|$)' "$ODOO_SRC/requirements.txt"
+}
+
+ensure_venv() {
+    local site
+    _install_venv
+    # pytest and pylint import odoo from the source tree in use.
+    site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    echo "$ODOO_SRC" >"$site/odoo-source.pth"
+}
+
+_install_venv() {
+    local stamp="$VENV/.requirements.sha256" wanted
+    wanted=$( { odoo_requirements; cat "$ADDON_DIR/requirements.txt"; } | sha256sum | cut -d' ' -f1)
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && return
+    log "Installing the Python environment in $VENV"
+    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+    mkdir -p "$LOCAL_DIR"
+    {
+        "$VENV/bin/pip" install --upgrade pip wheel "setuptools<81" &&
+        "$VENV/bin/pip" install -r <(odoo_requirements) -r "$ADDON_DIR/requirements.txt"
+    } >"$LOCAL_DIR/pip.log" 2>&1 || die "pip install failed; see $LOCAL_DIR/pip.log"
+    if "$VENV/bin/pip" show barcode >/dev/null 2>&1; then
+        die "the PyPI package 'barcode' got installed; it shadows python-barcode"
+    fi
+    echo "$wanted" >"$stamp"
+}
+
+# --- PostgreSQL --------------------------------------------------------------------
+# By default a private cluster (initdb + pg_ctl) listening only on a Unix socket inside
+# its data folder. PGHOST/PGPORT/PGUSER select an existing server instead.
+# Decided once, before ensure_postgres exports PG* for the private cluster.
+EXTERNAL_PG="${PGHOST:-}${PGPORT:-}${PGUSER:-}"
+use_external_postgres() { [ -n "$EXTERNAL_PG" ]; }
+
+pg_bindir() {
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    [ -n "$dir" ] || die "PostgreSQL server binaries not found (install Debian's postgresql)"
+    echo "$dir"
+}
+
+# PostgreSQL refuses to run as root: then the cluster belongs to the unprivileged
+# `postgres` user while its superuser role is named after the invoking user.
+pg_os_user() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
+
+as_pg_os_user() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The cluster lives in the checkout unless the unprivileged user cannot reach it
+# (a checkout inside a private temporary folder, as CI makes); then it lives in a
+# per-checkout folder under /var/tmp.
+pg_data_dir() {
+    if as_pg_os_user test -x "$LOCAL_DIR" 2>/dev/null; then
+        echo "$LOCAL_DIR/pgdata"
+    else
+        echo "/var/tmp/$ADDON_NAME-pg/$(printf '%s' "$ADDON_DIR" | sha1sum | cut -c1-16)"
+    fi
+}
+
+pg_socket_dir() { echo "$(pg_data_dir)/run"; }
+
+pg_is_running() { use_external_postgres || "$(pg_bindir)/pg_isready" -q -h "$(pg_socket_dir)" -p 5432; }
+
+ensure_postgres() {
+    if use_external_postgres; then
+        export PGHOST="${PGHOST:-localhost}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-$(id -un)}"
+        return
+    fi
+    local bindir data
+    bindir=$(pg_bindir)
+    mkdir -p "$LOCAL_DIR"
+    [ "$(id -u)" -eq 0 ] && chmod 755 "$LOCAL_DIR"
+    data=$(pg_data_dir)
+    if [ ! -f "$data/PG_VERSION" ]; then
+        log "Creating a private PostgreSQL cluster in $data"
+        mkdir -p "$data"
+        [ "$(id -u)" -eq 0 ] && chown "$(pg_os_user)" "$data"
+        as_pg_os_user "$bindir/initdb" --pgdata="$data" --username="$(id -un)" \
+            --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+        as_pg_os_user mkdir -p "$data/run"
+    fi
+    export PGHOST="$data/run" PGPORT=5432 PGUSER="$(id -un)"
+    if ! pg_is_running; then
+        log "Starting PostgreSQL ($data)"
+        as_pg_os_user "$bindir/pg_ctl" --pgdata="$data" --log="$data/server.log" --wait \
+            --options="-c listen_addresses='' -c unix_socket_directories='$data/run' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+            start >/dev/null || die "PostgreSQL did not start; see $data/server.log"
+        PG_STARTED_HERE=1
+    fi
+}
+
+stop_postgres() {
+    use_external_postgres && return
+    as_pg_os_user "$(pg_bindir)/pg_ctl" --pgdata="$(pg_data_dir)" --mode=fast --wait stop >/dev/null
+}
+
+db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
+
+# --- Odoo configuration ------------------------------------------------------------
+ensure_config() {
+    mkdir -p "$LOCAL_DIR/addons"
+    ln -sfn "$ADDON_DIR" "$LOCAL_DIR/addons/$ADDON_NAME"
+    cat >"$ODOO_CONF" <<CONF
+[options]
+addons_path = $LOCAL_DIR/addons,$ODOO_SRC/addons,$ODOO_SRC/odoo/addons
+data_dir = $LOCAL_DIR/data
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $PGUSER
+http_interface = 127.0.0.1
+admin_passwd = admin
+list_db = False
+CONF
+}
+
+setup_all() {
+    ensure_system_packages
+    ensure_odoo_src
+    ensure_venv
+    ensure_postgres
+    ensure_config
+}
+
+odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"; }

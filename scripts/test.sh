@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `make test`: set up what is missing, refresh the test database, run every test.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k next_serial).
+source "$(dirname "$0")/env.sh"
+DB="${TEST_DB:-serial_test}"
+# Test-only modules: the Serialized lock is tested against real sale/purchase order
+# lines and journal items. They are not dependencies of the addon.
+TEST_MODULES="$ADDON_NAME,sale_stock,purchase_stock"
+PG_STARTED_HERE=
+setup_all
+trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
+
+# The database is refreshed only when the addon's files changed since the last run.
+addon_hash=$(cd "$ADDON_DIR" && git ls-files -co --exclude-standard -- ':!tests' ':!bench' ':!*.md' \
+             | sort | xargs -d '\n' sha256sum 2>/dev/null | sha256sum | cut -c1-16)
+stamp="$LOCAL_DIR/$DB.installed"
+if ! db_exists "$DB"; then
+    log "Creating test database $DB"
+    odoo_bin -d "$DB" -i "$TEST_MODULES" --without-demo --stop-after-init --log-level=warn
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$addon_hash" ]; then
+    log "Updating $ADDON_NAME in $DB"
+    odoo_bin -d "$DB" -u "$ADDON_NAME" --stop-after-init --log-level=warn
+fi
+echo "$addon_hash" >"$stamp"
+
+log "Unit and integration tests (pytest-odoo)"
+# Collected through the addons-path link: pytest-odoo names the module after its folder.
+linked="$LOCAL_DIR/addons/$ADDON_NAME"
+"$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$linked" \
+    --odoo-config="$ODOO_CONF" --odoo-database="$DB" \
+    --ignore="$linked/tests/test_tours.py" "$@" "$linked/tests"
+if [ -f "$ADDON_DIR/tests/test_tours.py" ] && [ $# -eq 0 ]; then
+    log "Browser tours (Odoo's test runner, headless Chromium)"
+    tour_log="$LOCAL_DIR/tours.log"
+    odoo_bin -d "$DB" --test-enable --test-tags="/$ADDON_NAME:SerialTourCase" --stop-after-init \
+        --http-port="${TEST_HTTP_PORT:-8169}" --log-level=test 2>&1 | tee "$tour_log" \
+        | grep -E "FAIL|ERROR|Ran |tests|skip" || true
+    grep -qE "ERROR|FAIL" "$tour_log" && die "a browser tour failed (see $tour_log)"
+    grep -qiE "skip" "$tour_log" && die "a browser tour was skipped (see $tour_log): Chromium must run"
+    grep -qE "0 failed, 0 error\(s\) of [1-9][0-9]* tests" "$tour_log" || die "no browser tour ran (see $tour_log)"
+fi
+log "All tests passed"

@@ -1,0 +1,52 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SerialCase(TransactionCase):
+    """Products, locations and users shared by the serial tracking tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stock_location = cls.env.ref("stock.stock_location_stock")
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.receipt_type = cls.env.ref("stock.picking_type_in")
+        cls.delivery_type = cls.env.ref("stock.picking_type_out")
+        cls.serial_product = cls.env["product.product"].create({
+            "name": "Laptop", "is_storable": True, "tracking": "serial",
+            "next_expected_serial": "SN-00001",
+        })
+        cls.plain_product = cls.env["product.product"].create({
+            "name": "Cable", "is_storable": True,
+        })
+        cls.stock_manager = new_test_user(
+            cls.env, "serial_manager",
+            groups="stock.group_stock_manager,product.group_product_manager")
+        cls.stock_user = new_test_user(
+            cls.env, "serial_user", groups="stock.group_stock_user")
+        # May edit products, but is no Inventory manager.
+        cls.product_manager = new_test_user(
+            cls.env, "serial_product_manager",
+            groups="stock.group_stock_user,product.group_product_manager")
+
+    def setUp(self):
+        super().setUp()
+        # PostgreSQL sequences ignore rollbacks: start every test from the same number.
+        self.serial_product.next_expected_serial = "SN-00001"
+
+    @classmethod
+    def create_receipt(cls, product, quantity, confirm=True):
+        picking = cls.env["stock.picking"].create({
+            "picking_type_id": cls.receipt_type.id,
+            "location_id": cls.supplier_location.id,
+            "location_dest_id": cls.stock_location.id,
+            "move_ids": [Command.create({
+                "product_id": product.id, "product_uom_qty": quantity,
+                "location_id": cls.supplier_location.id,
+                "location_dest_id": cls.stock_location.id,
+            })],
+        })
+        if confirm:
+            picking.action_confirm()
+        return picking

@@ -1,0 +1,1 @@
+"""Pure serial-number logic: no Odoo import, unit-tested without a database."""
