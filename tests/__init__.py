@@ -1,1 +1,1 @@
-from . import test_next_serial, test_serial_text, test_serialized_flag
+from . import test_next_serial, test_serial_parser, test_serial_text, test_serialized_flag

@@ -23,15 +23,22 @@ def normalize_serial(text):
     return unicodedata.normalize("NFKC", text).strip()
 
 
+_ASCII_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def serial_problem(serial):
     """Return why `serial` (already normalised) cannot be a serial number, or None."""
     if not serial:
         return "is empty"
     if len(serial) > MAX_SERIAL_LENGTH:
         return f"is longer than {MAX_SERIAL_LENGTH} characters"
-    for char in serial:
-        if unicodedata.category(char).startswith("C"):
-            return f"contains the control character U+{ord(char):04X}"
+    if serial.isascii():  # the usual case, checked in one regex pass
+        control = _ASCII_CONTROL_RE.search(serial)
+        control = control and control[0]
+    else:
+        control = next((char for char in serial if unicodedata.category(char)[0] == "C"), None)
+    if control:
+        return f"contains the control character U+{ord(control):04X}"
     return None
 
 

@@ -1,0 +1,167 @@
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools.gs1 import FNC1, gs1_payload
+from ..tools.serial_parser import (
+    DUPLICATE,
+    ERROR,
+    LITERAL,
+    SPAN,
+    SerialParseError,
+    compile_serial_pattern,
+    format_serials,
+    parse_serials,
+)
+
+
+@tagged("post_install", "-at_install")
+class TestSerialParser(BaseCase):
+    """The parser is plain Python: these tests need no database."""
+
+    def test_every_separator(self):
+        text = "A1, A2;A3\nA4\r\nA5\rA6\tA7 ;; ,\n\n  A8  "
+        self.assertEqual(parse_serials(text).serials, [f"A{n}" for n in range(1, 9)])
+
+    def test_spreadsheet_block(self):
+        block = "SN1\tSN2\tSN3\r\nSN4\tSN5\tSN6\r\n"
+        result = parse_serials(block)
+        self.assertEqual(result.serials, ["SN1", "SN2", "SN3", "SN4", "SN5", "SN6"])
+        self.assertEqual([(t.line, t.column) for t in result.tokens][3:], [(2, 1), (2, 5), (2, 9)])
+
+    def test_positions_are_reported(self):
+        tokens = parse_serials("X1,  X2\n  X3").tokens
+        self.assertEqual([(t.text, t.line, t.column) for t in tokens],
+                         [("X1", 1, 1), ("X2", 1, 6), ("X3", 2, 3)])
+
+    def test_spans(self):
+        self.assertEqual(len(parse_serials("1000-1234").serials), 235)
+        self.assertEqual(parse_serials("SN0098-SN0102").serials,
+                         ["SN0098", "SN0099", "SN0100", "SN0101", "SN0102"])
+        self.assertEqual(parse_serials("0098-0102").serials,
+                         ["0098", "0099", "0100", "0101", "0102"])
+        self.assertEqual(parse_serials("1-100").serials, [str(n) for n in range(1, 101)])
+        self.assertEqual(parse_serials("A-1-A-3").serials, ["A-1", "A-2", "A-3"])
+        self.assertEqual(parse_serials("9-11X-9-12X").serials, ["9-11X", "9-12X"])
+        report = parse_serials("1000-1004").tokens[0]
+        self.assertEqual(report.kind, SPAN)
+        self.assertIn("span of 5 serials", report.describe())
+
+    def test_hyphenated_literals(self):
+        for text in ("AB-1234", "SN1-AB5", "12-0034", "-5", "5-"):
+            with self.subTest(text=text):
+                result = parse_serials(text)
+                self.assertEqual(result.serials, [text])
+                self.assertEqual(result.tokens[0].kind, LITERAL)
+
+    def test_decreasing_pair_is_one_serial_with_a_warning(self):
+        for text in ("1234-1000", "2024-0001"):
+            with self.subTest(text=text):
+                result = parse_serials(text)
+                self.assertEqual(result.serials, [text])
+                self.assertIn("a span must increase", result.tokens[0].warnings[0])
+
+    def test_span_switch_off(self):
+        result = parse_serials("1000-1004", spans=False)
+        self.assertEqual(result.serials, ["1000-1004"])
+        self.assertFalse(result.tokens[0].warnings)
+
+    def test_limits_are_checked_before_expanding(self):
+        result = parse_serials("1-100000000", max_serials=1000)
+        self.assertEqual(result.serials, [])
+        self.assertEqual(result.tokens[0].kind, ERROR)
+        self.assertIn("100000000 serials", result.tokens[0].message)
+        result = parse_serials("1-5, A, B", max_serials=6)
+        self.assertEqual(result.serials, ["1", "2", "3", "4", "5", "A"])
+        self.assertEqual(result.tokens[2].kind, ERROR)
+        self.assertIn("limit of 6", result.tokens[2].message)
+
+    def test_bad_tokens_name_the_token_and_position(self):
+        text = "OK1\nBAD\x00X, " + "Z" * 65
+        result = parse_serials(text)
+        self.assertEqual(result.serials, ["OK1"])
+        kinds = [(t.kind, t.line, t.column) for t in result.tokens]
+        self.assertEqual(kinds, [(LITERAL, 1, 1), (ERROR, 2, 1), (ERROR, 2, 8)])
+        with self.assertRaisesRegex(SerialParseError, r"'BAD\\x00X' \(line 2, column 1\)"):
+            result.raise_on_errors()
+        self.assertIn("control character U+0000", result.tokens[1].message)
+        self.assertIn("longer than 64", result.tokens[2].message)
+
+    def test_empty_input_and_only_separators(self):
+        for text in ("", "  ", ",;\n\t,", None):
+            with self.subTest(text=text), \
+                    self.assertRaisesRegex(SerialParseError, "No serial number found"):
+                parse_serials(text).raise_on_errors()
+
+    def test_duplicates_are_errors_naming_both_places(self):
+        result = parse_serials("A1, A2\nA1, 1-3, 2")
+        self.assertEqual(result.serials, ["A1", "A2", "1", "2", "3"])
+        duplicates = [t for t in result.tokens if t.kind == DUPLICATE]
+        self.assertEqual(len(duplicates), 2)
+        self.assertIn("'A1' is already in the list ('A1', line 1, column 1)", duplicates[0].message)
+        self.assertIn("'2' is already in the list ('1-3', line 2, column 5)", duplicates[1].message)
+
+    def test_lookalikes_are_warned(self):
+        result = parse_serials("1l1, 1O0, I23, PRO-1234, 111")
+        warned = {t.text: t.warnings for t in result.tokens if t.warnings}
+        self.assertEqual(set(warned), {"1l1", "1O0", "I23"})
+        self.assertIn("looks like 111", warned["1l1"][0])
+        self.assertIn("looks like 100", warned["1O0"][0])
+
+    def test_full_width_digits_are_normalised(self):
+        self.assertEqual(parse_serials("ＳＮ１２, ＳＮ１-ＳＮ３").serials,
+                         ["SN12", "SN1", "SN2", "SN3"])
+
+    def test_markup_is_kept_as_text(self):
+        result = parse_serials("<script>alert(1)</script>")
+        self.assertEqual(result.serials, ["<script>alert(1)</script>"])
+
+    def test_quoted_spreadsheet_cell(self):
+        self.assertEqual(parse_serials('"SN 1"\t"SN2"').serials, ["SN 1", "SN2"])
+
+    def test_serial_pattern(self):
+        mask = compile_serial_pattern("SN-#####")
+        result = parse_serials("SN-00001, SN-1, SN-00002-SN-00003", pattern=mask)
+        self.assertEqual(result.serials, ["SN-00001", "SN-00002", "SN-00003"])
+        self.assertIn("'SN-1' does not match", result.tokens[1].message)
+        regex = compile_serial_pattern(r"/[A-Z]{2}\d+/")
+        self.assertEqual(parse_serials("AB1, ab1", pattern=regex).serials, ["AB1"])
+        self.assertIsNone(compile_serial_pattern("  "))
+        with self.assertRaisesRegex(ValueError, "not a valid regular expression"):
+            compile_serial_pattern("/[A-/")
+
+    def test_gs1_payload_only_when_the_scan_says_so(self):
+        self.assertIsNone(gs1_payload("21ABC"))
+        self.assertIsNone(gs1_payload("0104012345000010"))
+        self.assertEqual(gs1_payload("]d20104012345000010"), "]d20104012345000010")
+        self.assertEqual(gs1_payload("(01)04012345000010(21)SN-7"),
+                         f"0104012345000010{FNC1}21SN-7")
+
+
+SERIAL_CHARS = st.sampled_from("0123456789ABCXYZabclIOo-_/ .#ＳＮ１２")
+TEXT = st.text(alphabet=st.one_of(SERIAL_CHARS, st.sampled_from(",;\t\r\n"), st.characters()),
+               max_size=200)
+
+
+@tagged("post_install", "-at_install")
+class TestSerialParserProperties(BaseCase):
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=TEXT, spans=st.booleans(), cap=st.integers(min_value=1, max_value=50))
+    def test_never_raises_and_respects_the_cap(self, text, spans, cap):
+        result = parse_serials(text, spans=spans, max_serials=cap)
+        self.assertLessEqual(len(result.serials), cap)
+        self.assertEqual(len(result.serials), len(set(result.serials)))
+        # Only the parser's own error type may come out, and only when a token is bad.
+        if result.errors or not result.tokens:
+            with self.assertRaises(SerialParseError):
+                result.raise_on_errors()
+        else:
+            result.raise_on_errors()
+
+    @settings(max_examples=300, deadline=None)
+    @given(text=TEXT, spans=st.booleans())
+    def test_parsing_the_printed_result_gives_the_same_serials(self, text, spans):
+        serials = parse_serials(text, spans=spans).serials
+        self.assertEqual(parse_serials(format_serials(serials), spans=spans).serials, serials)

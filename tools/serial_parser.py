@@ -1,0 +1,222 @@
+"""Read the serial numbers a person typed, pasted or scanned.
+
+Tokens are separated by commas, semicolons, tabs and line breaks (LF, CR, CRLF), so a
+column, a row or a block of spreadsheet cells can be pasted as it is. A token `A-B` whose
+two ends have the same shape (same prefix and suffix around the number) is a span.
+Nothing here raises on bad input: every token gets a report, and the caller decides.
+"""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from .serial_text import MAX_SERIAL_LENGTH, normalize_serial, serial_problem
+
+DEFAULT_MAX_SERIALS = 100_000
+
+# A token starts and ends with a character that is neither a separator nor white space.
+_TOKEN_RE = re.compile(r"[^,;\s](?:[^,;\t\r\n]*[^,;\s])?")
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+_SHAPE_RE = re.compile(r"^(?P<prefix>.*[^0-9])?(?P<number>[0-9]+)(?P<suffix>[^0-9]*)$", re.S)
+# A letter that reads as a digit, written next to a digit: `1l1`, `1O0`, `I23`.
+_LOOKALIKE_RE = re.compile(r"(?<=[0-9])[lIOo]|[lIOo](?=[0-9])")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_LOOKALIKE_DIGITS = str.maketrans("lIOo", "1100")
+
+LITERAL = "literal"
+SPAN = "span"
+DUPLICATE = "duplicate"
+ERROR = "error"
+
+
+class SerialParseError(ValueError):
+    """Raised by `ParseResult.raise_on_errors` with a message naming each bad token."""
+
+
+@dataclass(slots=True)
+class TokenReport:
+    """What one input token became."""
+
+    text: str
+    offset: int
+    line_starts: list
+    kind: str = LITERAL
+    serials: tuple = ()
+    message: str = ""
+    warnings: tuple = ()
+
+    # Line and column are worked out only for the tokens someone looks at.
+    @property
+    def line(self):
+        return bisect_right(self.line_starts, self.offset)
+
+    @property
+    def column(self):
+        return self.offset - self.line_starts[self.line - 1] + 1
+
+    @property
+    def where(self):
+        return f"line {self.line}, column {self.column}"
+
+    def describe(self):
+        if self.kind == SPAN:
+            return f"span of {len(self.serials)} serials ({self.serials[0]} … {self.serials[-1]})"
+        if self.kind == LITERAL:
+            return "serial"
+        return self.message
+
+
+@dataclass
+class ParseResult:
+    serials: list
+    tokens: list
+
+    @property
+    def errors(self):
+        return [token for token in self.tokens if token.kind in (ERROR, DUPLICATE)]
+
+    @property
+    def warnings(self):
+        return [(token, warning) for token in self.tokens for warning in token.warnings]
+
+    def raise_on_errors(self):
+        if not self.tokens:
+            raise SerialParseError("No serial number found in the text.")
+        errors = self.errors
+        if errors:
+            raise SerialParseError("\n".join(
+                f"{token.text!r} ({token.where}): {token.message}" for token in errors))
+
+
+def _shape(text):
+    match = _SHAPE_RE.match(text)
+    if not match:
+        return None
+    return match["prefix"] or "", match["number"], match["suffix"]
+
+
+def _read_span(text):
+    """Split `text` at the first hyphen whose two sides have the same shape.
+
+    Returns (prefix, start digits, end digits, suffix) or None. The numbers are either of
+    the same width (leading zeroes kept: 0098-0102) or written without leading zeroes
+    (1-100).
+    """
+    position = text.find("-")
+    while position > 0:
+        start, end = _shape(text[:position]), _shape(text[position + 1:])
+        if start and end and start[0] == end[0] and start[2] == end[2]:
+            first, last = start[1], end[1]
+            unpadded = first == str(int(first)) and last == str(int(last))
+            if len(first) == len(last) or unpadded:
+                return start[0], first, last, start[2]
+        position = text.find("-", position + 1)
+    return None
+
+
+def lookalike_reading(serial):
+    """The serial as digits, when it mixes digits with l, I, O or o; else None."""
+    if not _LOOKALIKE_RE.search(serial):
+        return None
+    return _LOOKALIKE_RE.sub(lambda match: match[0].translate(_LOOKALIKE_DIGITS), serial)
+
+
+def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=None):
+    """Parse `text` into an ordered list of unique serials and a report per token.
+
+    `pattern` is a compiled regular expression every serial must match in full
+    (see `compile_serial_pattern`). At most `max_serials` serials are produced: a span
+    or token that would go past the limit is refused before it is expanded.
+    """
+    text = text or ""
+    line_starts = [0] + [match.end() for match in _LINE_BREAK_RE.finditer(text)]
+    serials = []
+    first_seen = {}
+    tokens = []
+    for match in _TOKEN_RE.finditer(text):
+        raw = match[0]
+        token = TokenReport(raw, match.start(), line_starts)
+        tokens.append(token)
+        serial = raw if raw.isascii() else normalize_serial(raw)
+        if serial[0] == '"' and serial[-1] == '"' and len(serial) > 1:
+            serial = serial[1:-1].strip()  # a spreadsheet cell copied with its quotes
+        # The usual short ASCII serial is cleared by one regex; anything else in full.
+        if len(serial) <= MAX_SERIAL_LENGTH and serial.isascii() and not _CONTROL_RE.search(serial):
+            problem = None
+        else:
+            problem = serial_problem(serial)
+        if problem:
+            token.kind, token.message = ERROR, f"the serial {problem}"
+            continue
+        candidates = [serial]
+        span = _read_span(serial) if spans and "-" in serial else None
+        if span:
+            prefix, first, last, suffix = span
+            start, end = int(first), int(last)
+            if end > start:
+                count = end - start + 1
+                if len(serials) + count > max_serials:
+                    token.kind = ERROR
+                    token.message = (f"the span holds {count} serials; with the others that "
+                                     f"is more than the limit of {max_serials}")
+                    continue
+                # Never longer than the token itself, already checked against the limit.
+                width = len(first) if len(first) == len(last) else 0
+                candidates = [f"{prefix}{number:0{width}d}{suffix}"
+                              for number in range(start, end + 1)]
+                token.kind = SPAN
+            else:
+                token.warnings = ("read as one serial; a span must increase",)
+        if token.kind == LITERAL and len(serials) + 1 > max_serials:
+            token.kind, token.message = ERROR, f"more than the limit of {max_serials} serials"
+            continue
+        if pattern is not None:
+            mismatch = next((c for c in candidates if not pattern.fullmatch(c)), None)
+            if mismatch is not None:
+                token.kind = ERROR
+                token.message = f"{mismatch!r} does not match the product's serial pattern"
+                continue
+        if token.kind == LITERAL:  # the usual case, without a generator
+            repeated = serial if serial in first_seen else None
+        else:
+            repeated = next((c for c in candidates if c in first_seen), None)
+        if repeated is not None:
+            earlier = first_seen[repeated]
+            token.kind = DUPLICATE
+            token.message = (f"{repeated!r} is already in the list ({earlier.text!r}, "
+                             f"{earlier.where})")
+            continue
+        for candidate in candidates:
+            first_seen[candidate] = token
+        reading = lookalike_reading(serial) if token.kind == LITERAL else None
+        if reading:
+            token.warnings = (*token.warnings, f"looks like {reading}: a letter among digits")
+        token.serials = candidates
+        serials.extend(candidates)
+    return ParseResult(serials=serials, tokens=tokens)
+
+
+def format_serials(serials):
+    """One serial a line: the text a parse of it gives back (spans off)."""
+    return "\n".join(serials)
+
+
+_MASK_CLASSES = {"#": "[0-9]", "?": "[A-Za-z]", "*": "."}
+
+
+def compile_serial_pattern(pattern):
+    """Compile a product's serial pattern: `/regex/`, or a mask such as `SN-#####`.
+
+    In a mask `#` is a digit, `?` a letter, `*` any character; the rest is literal.
+    Raises ValueError with a readable message for an invalid regular expression.
+    """
+    pattern = (pattern or "").strip()
+    if not pattern:
+        return None
+    if len(pattern) > 2 and pattern.startswith("/") and pattern.endswith("/"):
+        try:
+            return re.compile(pattern[1:-1])
+        except re.error as error:
+            raise ValueError(f"The serial pattern {pattern} is not a valid regular "
+                             f"expression: {error}") from None
+    return re.compile("".join(_MASK_CLASSES.get(char, re.escape(char)) for char in pattern))
