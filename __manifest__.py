@@ -11,7 +11,11 @@
     "external_dependencies": {"python": ["python-barcode"]},
     "data": [
         "security/stock_serial_tracking_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_config_parameter.xml",
+        "wizards/stock_serial_entry.xml",
         "views/product_template_views.xml",
+        "views/stock_picking_views.xml",
     ],
     "demo": [
         "demo/stock_serial_tracking_demo.xml",

@@ -1,1 +1,8 @@
-from . import product_product, product_template
+from . import (
+    product_product,
+    product_template,
+    stock_lot,
+    stock_move,
+    stock_move_line,
+    stock_picking,
+)

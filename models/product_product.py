@@ -8,5 +8,5 @@ class ProductProduct(models.Model):
     def _peek_serials(self, count):
         return self.product_tmpl_id._peek_serials(count)
 
-    def _reserve_serials(self, count):
-        return self.product_tmpl_id._reserve_serials(count)
+    def _reserve_serials(self, count, expected_first=None):
+        return self.product_tmpl_id._reserve_serials(count, expected_first=expected_first)

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.serial_parser import compile_serial_pattern
 from ..tools.serial_text import SerialCounter, SerialTextError
 
 MANAGER_GROUP = "stock.group_stock_manager"
@@ -28,6 +29,20 @@ class ProductTemplate(models.Model):
         "in for the first unit and counts on from it for the others; numbers shorter "
         "than 5 digits get leading zeroes (SN-7 becomes SN-00007).",
     )
+
+    serial_pattern = fields.Char(
+        help="Serials of this product must match it: a mask where # is a digit, ? a letter "
+        "and * any character (SN-#####), or a regular expression between slashes "
+        "(/[A-Z]{2}\\d{6}/). Empty accepts any serial.",
+    )
+
+    @api.constrains("serial_pattern")
+    def _check_serial_pattern(self):
+        for template in self:
+            try:
+                compile_serial_pattern(template.serial_pattern)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
 
     @api.depends("tracking")
     def _compute_is_serialized(self):
@@ -127,13 +142,14 @@ class ProductTemplate(models.Model):
             return []
         return SerialCounter.parse(self.next_expected_serial).block(count)
 
-    def _reserve_serials(self, count):
+    def _reserve_serials(self, count, expected_first=None):
         """Reserve the next `count` serials of the product and return them.
 
-        The numbers come from the sequence's PostgreSQL sequence, advanced under a
-        transaction-level advisory lock: two transactions reserving at once get
+        The numbers come from the sequence's PostgreSQL sequence, read and advanced under
+        a transaction-level advisory lock: two transactions reserving at once get
         consecutive, never overlapping blocks, and the second one waits instead of
-        failing. Like any PostgreSQL sequence, a rolled-back reservation leaves a gap.
+        failing. With `expected_first`, the block must start there (the serials a user
+        was shown); otherwise nothing is reserved and the error says what changed.
         """
         self.ensure_one()
         sequence = self._own_serial_sequence().sudo()
@@ -142,22 +158,29 @@ class ProductTemplate(models.Model):
                 "%s has no Next Serial to generate serial numbers from.", self.display_name))
         if count <= 0:
             return []
-        if sequence.implementation != "standard":
-            sequence.write({"implementation": "standard",
+        if sequence.implementation != "standard" or sequence.number_increment != 1:
+            sequence.write({"implementation": "standard", "number_increment": 1,
                             "number_next": sequence.number_next_actual})
             sequence.flush_recordset()
         pg_sequence = f"ir_sequence_{sequence.id:03d}"
         self.env.cr.execute(SQL(
             "SELECT pg_advisory_xact_lock(hashtext('stock_serial_tracking.reserve'), %s)",
             sequence.id))
-        self.env.cr.execute(SQL("SELECT nextval(%s)", pg_sequence))
-        start = self.env.cr.fetchone()[0]
-        if count > 1:
-            self.env.cr.execute(SQL("SELECT setval(%s, %s)", pg_sequence, start + count - 1))
-        self._invalidate_next_serial()
+        self.env.cr.execute(SQL("SELECT last_value, is_called FROM %s",
+                                SQL.identifier(pg_sequence)))
+        last_value, is_called = self.env.cr.fetchone()
+        start = last_value + 1 if is_called else last_value
         prefix, suffix = sequence._get_prefix_suffix()
-        return [f"{prefix}{number:0{sequence.padding}d}{suffix}"
-                for number in range(start, start + count)]
+        block = [f"{prefix}{number:0{sequence.padding}d}{suffix}"
+                 for number in range(start, start + count)]
+        if expected_first and block[0] != expected_first:
+            raise UserError(self.env._(
+                "The Next Serial of %(product)s is now %(next)s, not %(expected)s: other "
+                "units were received meanwhile. Generate the serials again.",
+                product=self.display_name, next=block[0], expected=expected_first))
+        self.env.cr.execute(SQL("SELECT setval(%s, %s)", pg_sequence, start + count - 1))
+        self._invalidate_next_serial()
+        return block
 
     # -- Serialized flag lock ---------------------------------------------------------
     @api.model

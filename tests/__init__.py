@@ -1,1 +1,7 @@
-from . import test_next_serial, test_serial_parser, test_serial_text, test_serialized_flag
+from . import (
+    test_next_serial,
+    test_receipt_serials,
+    test_serial_parser,
+    test_serial_text,
+    test_serialized_flag,
+)

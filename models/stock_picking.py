@@ -1,0 +1,36 @@
+from odoo import api, fields, models
+from odoo.exceptions import RedirectWarning
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    serials_missing = fields.Boolean(
+        compute="_compute_serials_missing",
+        help="Some serialized units of this transfer have no serial number yet.")
+
+    @api.depends("move_ids.serials_complete", "state")
+    def _compute_serials_missing(self):
+        for picking in self:
+            picking.serials_missing = picking.state not in ("draft", "done", "cancel") and any(
+                not move.serials_complete for move in picking.move_ids
+                if move.state not in ("done", "cancel"))
+
+    def action_open_serial_entry(self):
+        """Open the serial dialog on the first serialized move still missing serials."""
+        self.ensure_one()
+        move = self.move_ids.filtered(
+            lambda m: not m.serials_complete and m.state not in ("done", "cancel"))[:1]
+        return move.action_open_serial_entry() if move else False
+
+    def _sanity_check(self, separate_pickings=True):
+        # Before Odoo's generic "supply a Lot/Serial number": say how many serials each
+        # product lacks and offer the dialog that enters them.
+        lines = self.move_line_ids
+        shortages = lines._serial_shortages()
+        if shortages:
+            first_move = next(iter(shortages))
+            raise RedirectWarning(lines._serial_shortage_message(shortages),
+                                  first_move.action_open_serial_entry(),
+                                  self.env._("Enter Serials"))
+        return super()._sanity_check(separate_pickings=separate_pickings)
