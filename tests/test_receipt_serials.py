@@ -171,7 +171,7 @@ class TestSerialEntryWizard(SerialCase):
     def open_wizard(self, user=None):
         action = self.move.with_user(user or self.env.user).action_open_serial_entry()
         return Form(self.env[action["res_model"]].with_user(user or self.env.user)
-                    .with_context(action["context"]))
+                    .with_context(**action["context"]))
 
     def test_opens_prefilled_from_next_serial_without_reserving(self):
         wizard = self.open_wizard()
