@@ -20,5 +20,10 @@
     "demo": [
         "demo/stock_serial_tracking_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "stock_serial_tracking/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

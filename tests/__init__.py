@@ -4,4 +4,5 @@ from . import (
     test_serial_parser,
     test_serial_text,
     test_serialized_flag,
+    test_tours,
 )

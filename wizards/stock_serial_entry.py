@@ -68,8 +68,10 @@ class StockSerialEntry(models.TransientModel):
         _ = self.env._
         count_class = "text-success" if len(check.serials) == self.expected_qty else "text-warning"
         html = Markup('<div class="o_serial_entry_preview"><p class="fs-5 {}">{}</p>').format(
-            count_class, _("%(count)s serials for %(expected)s expected units",
-                           count=len(check.serials), expected=self.expected_qty))
+            count_class,
+            _("%(count)s serials for %(expected)s expected units", count=len(check.serials),
+              expected=self.expected_qty) if len(check.serials) != 1 else
+            _("1 serial for %s expected units", self.expected_qty))
         for css, title, problems in (("danger", _("Errors"), check.errors),
                                      ("warning", _("Warnings"), check.warnings)):
             if not problems:

@@ -1,0 +1,116 @@
+import { registry } from "@web/core/registry";
+
+/** Types `barcode` the way a scanner does: fast key presses ending with Enter. */
+function scan(barcode) {
+    for (const key of [...barcode, "Enter"]) {
+        document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+    }
+}
+
+const PREVIEW = ".modal .o_serial_entry_preview";
+const SERIALS_TEXT = ".modal .o_field_widget[name=serials_text] textarea";
+
+/** Types `text` into the serials box and leaves it, as a person does, so it is saved. */
+function typeSerials(text) {
+    return async (helpers) => {
+        await helpers.edit(text, SERIALS_TEXT);
+        await helpers.click(".modal .modal-title");
+    };
+}
+
+registry.category("web_tour.tours").add("stock_serial_entry_tour", {
+    steps: () => [
+        {
+            content: "The receipt says serials are missing",
+            trigger: ".o_form_view button[name=action_open_serial_entry]:contains('Enter Serials')",
+            run: "click",
+        },
+        {
+            content: "Paste serials with spans and mixed separators",
+            trigger: SERIALS_TEXT,
+            run: typeSerials("1000-1004, 2000;2001\n2002"),
+        },
+        {
+            content: "The preview counts 8 serials before anything is written",
+            trigger: `${PREVIEW}:contains('8 serials for 9 expected units')`,
+        },
+        {
+            content: "Add a serial typed with a letter l among digits",
+            trigger: SERIALS_TEXT,
+            run: typeSerials("1000-1004, 2000;2001\n2002\n1l1"),
+        },
+        {
+            content: "The preview warns about the look-alike",
+            trigger: `${PREVIEW} .alert-warning:contains('looks like 111')`,
+        },
+        {
+            content: "Fix it",
+            trigger: SERIALS_TEXT,
+            run: typeSerials("1000-1004, 2000;2001\n2002\n111"),
+        },
+        {
+            trigger: `${PREVIEW}:contains('9 serials for 9 expected units'):not(:has(.alert-warning))`,
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "Every unit has its serial",
+            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('9/9')",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
+            expectUnloadPage: true,
+            run: () => {
+                window.location.href = "/odoo/action-stock.action_production_lot_form";
+            },
+        },
+        {
+            content: "The serials are on the lots list",
+            trigger: ".o_list_view .o_data_row td[name=name]:contains('2002')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row td[name=name]:contains('111')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("stock_serial_scan_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view button[name=action_open_serial_entry]:contains('Enter Serials')",
+            run: "click",
+        },
+        {
+            trigger: SERIALS_TEXT,
+            run: async (helpers) => {
+                await helpers.clear(SERIALS_TEXT);
+                await helpers.click(".modal .modal-title");
+            },
+        },
+        {
+            trigger: `${PREVIEW}:contains('0 serials for 2 expected units')`,
+            run: () => scan("SCAN-0001"),
+        },
+        {
+            trigger: `${PREVIEW}:contains('1 serial for 2 expected units')`,
+            run: () => scan("(01)04012345000016(21)SCAN-0002"),
+        },
+        {
+            content: "The GS1 scan added the serial of AI (21)",
+            trigger: `${PREVIEW}:contains('2 serials for 2 expected units')`,
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('2/2')",
+        },
+    ],
+});
