@@ -91,7 +91,8 @@ pg_bindir() {
 pg_os_user() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
 
 as_pg_os_user() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # From /, which that user can enter whatever the current folder is.
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # The cluster lives in the checkout unless the unprivileged user cannot reach it
@@ -159,6 +160,24 @@ http_interface = 127.0.0.1
 admin_passwd = admin
 list_db = False
 CONF
+}
+
+# The test database: the addon plus test-only modules (the Serialized lock is tested
+# against real sale/purchase order lines and journal items; they are not dependencies).
+# Refreshed only when the addon's files changed since it was last installed or updated.
+ensure_test_db() {
+    local db="$1" stamp="$LOCAL_DIR/$1.installed" addon_hash
+    addon_hash=$(cd "$ADDON_DIR" && git ls-files -co --exclude-standard -- ':!tests' ':!bench' ':!*.md' \
+                 | sort | xargs -d '\n' sha256sum 2>/dev/null | sha256sum | cut -c1-16)
+    if ! db_exists "$db"; then
+        log "Creating test database $db"
+        odoo_bin -d "$db" -i "$ADDON_NAME,sale_stock,purchase_stock" --without-demo \
+            --stop-after-init --log-level=warn
+    elif [ "$(cat "$stamp" 2>/dev/null)" != "$addon_hash" ]; then
+        log "Updating $ADDON_NAME in $db"
+        odoo_bin -d "$db" -u "$ADDON_NAME" --stop-after-init --log-level=warn
+    fi
+    echo "$addon_hash" >"$stamp"
 }
 
 setup_all() {

@@ -3,25 +3,10 @@
 # Extra arguments go to pytest (e.g. scripts/test.sh -k next_serial).
 source "$(dirname "$0")/env.sh"
 DB="${TEST_DB:-serial_test}"
-# Test-only modules: the Serialized lock is tested against real sale/purchase order
-# lines and journal items. They are not dependencies of the addon.
-TEST_MODULES="$ADDON_NAME,sale_stock,purchase_stock"
 PG_STARTED_HERE=
 setup_all
 trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
-
-# The database is refreshed only when the addon's files changed since the last run.
-addon_hash=$(cd "$ADDON_DIR" && git ls-files -co --exclude-standard -- ':!tests' ':!bench' ':!*.md' \
-             | sort | xargs -d '\n' sha256sum 2>/dev/null | sha256sum | cut -c1-16)
-stamp="$LOCAL_DIR/$DB.installed"
-if ! db_exists "$DB"; then
-    log "Creating test database $DB"
-    odoo_bin -d "$DB" -i "$TEST_MODULES" --without-demo --stop-after-init --log-level=warn
-elif [ "$(cat "$stamp" 2>/dev/null)" != "$addon_hash" ]; then
-    log "Updating $ADDON_NAME in $DB"
-    odoo_bin -d "$DB" -u "$ADDON_NAME" --stop-after-init --log-level=warn
-fi
-echo "$addon_hash" >"$stamp"
+ensure_test_db "$DB"
 
 log "Unit and integration tests (pytest-odoo)"
 # Collected through the addons-path link: pytest-odoo names the module after its folder.

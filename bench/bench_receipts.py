@@ -1,0 +1,79 @@
+"""Receipts: parsing a pasted list and applying 10,000 serials to a receipt move."""
+
+from odoo import Command
+from odoo.addons.stock_serial_tracking.tools.serial_parser import parse_serials
+
+PARSE_TOKENS = 100_000
+APPLY_SERIALS = 10_000
+
+
+def pasted_text(tokens):
+    """A paste as people make them: mostly single serials, some spans, mixed separators."""
+    parts = []
+    for index in range(tokens):
+        if index % 50 == 0:
+            parts.append(f"R{index:07d}-R{index + 3:07d}")  # a span of 4
+        else:
+            parts.append(f"SN{index:08d}")
+    return ",\n".join(parts)
+
+
+def one_per_line(serials):
+    return "\n".join(serials)
+
+
+def receipt_move(env, quantity):
+    product = env["product.product"].create({
+        "name": "Bench laptop", "is_storable": True, "tracking": "serial"})
+    stock = env.ref("stock.stock_location_stock")
+    supplier = env.ref("stock.stock_location_suppliers")
+    picking = env["stock.picking"].create({
+        "picking_type_id": env.ref("stock.picking_type_in").id,
+        "location_id": supplier.id, "location_dest_id": stock.id,
+        "move_ids": [Command.create({
+            "product_id": product.id, "product_uom_qty": quantity,
+            "location_id": supplier.id, "location_dest_id": stock.id})],
+    })
+    picking.action_confirm()
+    return picking.move_ids
+
+
+def run(env, results, best_of):
+    def measure(function, **kwargs):
+        return best_of(env, function, **kwargs)
+
+    text = pasted_text(PARSE_TOKENS)
+    literal_text = one_per_line(parse_serials(text, max_serials=10 * PARSE_TOKENS).serials)
+    native = measure(lambda: env["stock.move"].split_lots(literal_text))
+    ours = measure(lambda: parse_serials(text, max_serials=10 * PARSE_TOKENS))
+    results.add(f"parse {PARSE_TOKENS:,} tokens (lists and spans)", native, ours, 0.3)
+
+    serials = [f"BN{index:06d}" for index in range(APPLY_SERIALS)]
+    serial_text = one_per_line(serials)
+
+    def native_import(move):
+        # Odoo's "Import Serials": values from the pasted text, then the lines written.
+        context = {
+            "default_product_id": move.product_id.id, "default_tracking": "serial",
+            "default_move_id": move.id, "default_picking_id": move.picking_id.id,
+            "default_location_id": move.location_id.id,
+            "default_location_dest_id": move.location_dest_id.id,
+            "default_product_uom_id": move.product_uom.id,
+            "default_company_id": move.company_id.id, "default_quantity": len(serials),
+        }
+        vals_list = env["stock.move"].action_generate_lot_line_vals(
+            context, "import", False, 0, serial_text)
+        # Those values are in the web client's format: a many2one is {"id": ..., ...}.
+        vals_list = [{key: value["id"] if isinstance(value, dict) else value
+                      for key, value in vals.items()} for vals in vals_list]
+        move.move_line_ids = [Command.clear()] + [Command.create(v) for v in vals_list]
+
+    def ours_apply(move):
+        # What the dialog's Apply does: every check, then one batched create.
+        check = move._check_serial_entry(serial_text)
+        check.raise_on_errors(move)
+        move._write_serial_lines(check)
+
+    native = measure(native_import, runs=2, setup=lambda: receipt_move(env, APPLY_SERIALS))
+    ours = measure(ours_apply, runs=2, setup=lambda: receipt_move(env, APPLY_SERIALS))
+    results.add(f"apply {APPLY_SERIALS:,} serials to a receipt (checks + lines)", native, ours, 3.0)

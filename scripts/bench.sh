@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# `make bench`: Odoo's native path and ours, side by side, in one run; prints ratios.
+source "$(dirname "$0")/env.sh"
+DB="${BENCH_DB:-serial_test}"
+PG_STARTED_HERE=
+setup_all
+trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
+ensure_test_db "$DB"
+log "Benchmarks on $DB (each in a rolled-back transaction)"
+cd "$ADDON_DIR/bench"
+"$VENV/bin/python" run.py "$ODOO_CONF" "$DB"
