@@ -1,1 +1,1 @@
-from . import stock_serial_entry
+from . import stock_serial_entry, stock_serial_input_mixin

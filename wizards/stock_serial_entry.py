@@ -3,17 +3,15 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.gs1 import gs1_payload
 from ..tools.serial_parser import SPAN
-
-PREVIEW_ROWS = 200
+from .stock_serial_input_mixin import PREVIEW_ROWS
 
 
 class StockSerialEntry(models.TransientModel):
     """Type, paste or scan the serials of one receipt move; nothing is written until Apply."""
 
     _name = "stock.serial.entry"
-    _inherit = ["barcodes.barcode_events_mixin"]
+    _inherit = ["stock.serial.input.mixin"]
     _description = "Serial number entry"
 
     move_id = fields.Many2one("stock.move", required=True, readonly=True, ondelete="cascade")
@@ -21,10 +19,6 @@ class StockSerialEntry(models.TransientModel):
     picking_id = fields.Many2one(related="move_id.picking_id")
     expected_qty = fields.Integer(string="Expected units", compute="_compute_expected_qty")
     next_expected_serial = fields.Char(related="move_id.product_id.next_expected_serial")
-    serials_text = fields.Text(
-        string="Serials",
-        help="Separate serials by commas, semicolons, tabs or line breaks; paste spreadsheet "
-        "cells as they are; 1000-1234 is a span of 235 serials.")
     treat_spans = fields.Boolean(string="Treat A-B as a span", default=True)
     generated_serials = fields.Text(
         help="The serials last generated from Next Serial, one a line; reserved on Apply.")
@@ -72,19 +66,7 @@ class StockSerialEntry(models.TransientModel):
             _("%(count)s serials for %(expected)s expected units", count=len(check.serials),
               expected=self.expected_qty) if len(check.serials) != 1 else
             _("1 serial for %s expected units", self.expected_qty))
-        for css, title, problems in (("danger", _("Errors"), check.errors),
-                                     ("warning", _("Warnings"), check.warnings)):
-            if not problems:
-                continue
-            html += Markup(
-                '<div class="alert alert-{} py-2"><strong>{}</strong><ul class="mb-0">'
-            ).format(css, title)
-            for subject, message in problems[:PREVIEW_ROWS]:
-                html += Markup('<li><code>{}</code>: {}</li>').format(subject, message)
-            if len(problems) > PREVIEW_ROWS:
-                html += Markup("<li>{}</li>").format(
-                    _("and %s more", len(problems) - PREVIEW_ROWS))
-            html += Markup("</ul></div>")
+        html += self._render_problems(check.errors, check.warnings)
         if check.tokens:
             html += Markup('<table class="table table-sm"><thead><tr><th>{}</th><th>{}</th>'
                            "<th>{}</th></tr></thead><tbody>").format(
@@ -100,37 +82,8 @@ class StockSerialEntry(models.TransientModel):
             html += Markup("</tbody></table>")
         return html + Markup("</div>")
 
-    # -- Scanning ----------------------------------------------------------------------
-    def on_barcode_scanned(self, barcode):
-        try:
-            serial = self._serial_from_scan(barcode)
-        except UserError as error:
-            return {"warning": {"title": self.env._("Scan refused"), "message": str(error)}}
-        text = (self.serials_text or "").rstrip()
-        self.serials_text = f"{text}\n{serial}" if text else serial
-        return None
-
-    def _serial_from_scan(self, barcode):
-        """The serial carried by a scan: the scan itself, or AI (21) of a GS1 barcode."""
-        payload = gs1_payload(barcode)
-        if payload is None:
-            return barcode.strip()
-        nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
-        elements = {element["ai"]: element["value"]
-                    for element in nomenclature.gs1_decompose_extended(payload) or []}
-        if not elements:
-            raise UserError(self.env._("%s could not be read as a GS1 barcode.", barcode))
-        gtin = elements.get("01")
-        product_gtin = (self.product_id.barcode or "").strip()
-        if gtin and product_gtin and gtin.zfill(14) != product_gtin.zfill(14):
-            raise UserError(self.env._(
-                "The scanned GS1 barcode is for the GTIN %(gtin)s, not for %(product)s "
-                "(GTIN %(product_gtin)s).",
-                gtin=gtin, product=self.product_id.display_name, product_gtin=product_gtin))
-        if "21" not in elements:
-            raise UserError(self.env._(
-                "The scanned GS1 barcode %s carries no serial number (AI 21).", barcode))
-        return elements["21"]
+    def _scan_product(self):
+        return self.product_id
 
     # -- Buttons -------------------------------------------------------------------------
     def action_generate(self):

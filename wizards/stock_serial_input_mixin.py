@@ -1,0 +1,79 @@
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools.gs1 import gs1_payload
+
+PREVIEW_ROWS = 200
+
+
+class StockSerialInputMixin(models.AbstractModel):
+    """A text box of serials that a person types, pastes or fills with a barcode scanner.
+
+    Shared by the receipt entry and the delivery selector: scans append one serial each
+    (GS1 barcodes decoded by Odoo's GS1 nomenclature), problems render the same way.
+    """
+
+    _name = "stock.serial.input.mixin"
+    _inherit = ["barcodes.barcode_events_mixin"]
+    _description = "Serial input (typed, pasted or scanned)"
+
+    serials_text = fields.Text(
+        string="Serials",
+        help="Separate serials by commas, semicolons, tabs or line breaks; paste spreadsheet "
+        "cells as they are; 1000-1234 is a span of 235 serials.")
+
+    def _scan_product(self):
+        """The product the scanned serials belong to (for the GTIN check)."""
+        raise NotImplementedError
+
+    def on_barcode_scanned(self, barcode):
+        try:
+            serial = self._serial_from_scan(barcode)
+        except UserError as error:
+            return {"warning": {"title": self.env._("Scan refused"), "message": str(error)}}
+        text = (self.serials_text or "").rstrip()
+        self.serials_text = f"{text}\n{serial}" if text else serial
+        return None
+
+    def _serial_from_scan(self, barcode):
+        """The serial carried by a scan: the scan itself, or AI (21) of a GS1 barcode."""
+        payload = gs1_payload(barcode)
+        if payload is None:
+            return barcode.strip()
+        nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
+        elements = {element["ai"]: element["value"]
+                    for element in nomenclature.gs1_decompose_extended(payload) or []}
+        if not elements:
+            raise UserError(self.env._("%s could not be read as a GS1 barcode.", barcode))
+        product = self._scan_product()
+        gtin = elements.get("01")
+        product_gtin = (product.barcode or "").strip()
+        if gtin and product_gtin and gtin.zfill(14) != product_gtin.zfill(14):
+            raise UserError(self.env._(
+                "The scanned GS1 barcode is for the GTIN %(gtin)s, not for %(product)s "
+                "(GTIN %(product_gtin)s).",
+                gtin=gtin, product=product.display_name, product_gtin=product_gtin))
+        if "21" not in elements:
+            raise UserError(self.env._(
+                "The scanned GS1 barcode %s carries no serial number (AI 21).", barcode))
+        return elements["21"]
+
+    def _render_problems(self, errors, warnings):
+        """Errors and warnings as (subject, message) pairs, in two alert boxes."""
+        html = Markup()
+        for css, title, problems in (("danger", self.env._("Errors"), errors),
+                                     ("warning", self.env._("Warnings"), warnings)):
+            if not problems:
+                continue
+            html += Markup(
+                '<div class="alert alert-{} py-2"><strong>{}</strong><ul class="mb-0">'
+            ).format(css, title)
+            for subject, message in problems[:PREVIEW_ROWS]:
+                html += Markup("<li><code>{}</code>: {}</li>").format(subject, message)
+            if len(problems) > PREVIEW_ROWS:
+                html += Markup("<li>{}</li>").format(
+                    self.env._("and %s more", len(problems) - PREVIEW_ROWS))
+            html += Markup("</ul></div>")
+        return html
