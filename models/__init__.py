@@ -5,4 +5,5 @@ from . import (
     stock_move,
     stock_move_line,
     stock_picking,
+    stock_quant,
 )

@@ -36,6 +36,40 @@ class ProductTemplate(models.Model):
         "(/[A-Z]{2}\\d{6}/). Empty accepts any serial.",
     )
 
+    warranty_months = fields.Integer(
+        string="Warranty (months)",
+        help="Warranty of each serialized unit; 0 means no warranty.")
+    warranty_start = fields.Selection(
+        [("receipt", "Receipt date (vendor warranty)"),
+         ("delivery", "Delivery date (customer warranty)")],
+        string="Warranty starts on", default="delivery", required=True)
+
+    serial_count = fields.Integer(compute="_compute_serial_counts")
+    serial_in_stock_count = fields.Integer(compute="_compute_serial_counts")
+
+    def _compute_serial_counts(self):
+        groups = self.env["stock.lot"]._read_group(
+            [("product_id.product_tmpl_id", "in", self.ids)],
+            ["product_id", "serial_status"], ["__count"])
+        totals, in_stock = {}, {}
+        for variant, status, count in groups:
+            template = variant.product_tmpl_id
+            totals[template] = totals.get(template, 0) + count
+            if status == "in_stock":
+                in_stock[template] = in_stock.get(template, 0) + count
+        for template in self:
+            template.serial_count = totals.get(template, 0)
+            template.serial_in_stock_count = in_stock.get(template, 0)
+
+    def action_view_serials(self):
+        """The product's serials by status: which are allocated, which remain."""
+        self.ensure_one()
+        return self.env["stock.lot"]._serials_action(
+            [("product_id.product_tmpl_id", "=", self.id)],
+            self.env._("Serials of %s", self.display_name),
+            {"search_default_group_by_serial_status": 1, "default_product_id":
+             self.product_variant_id.id})
+
     @api.constrains("serial_pattern")
     def _check_serial_pattern(self):
         for template in self:

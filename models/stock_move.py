@@ -17,6 +17,7 @@ class SerialEntryCheck:
     errors: list = field(default_factory=list)  # (serial or token text, message)
     warnings: list = field(default_factory=list)
     lots: dict = field(default_factory=dict)  # serial -> existing stock.lot id
+    quant_locations: dict = field(default_factory=dict)  # serial -> where it is taken from
 
     def raise_on_errors(self, move):
         if self.errors:
@@ -55,8 +56,12 @@ class StockMove(models.Model):
         except ValueError:
             return DEFAULT_MAX_SERIALS
 
-    def _check_serial_entry(self, text, spans=True):
-        """Parse `text` for this move and find every problem, with one query per kind."""
+    def _check_serial_entry(self, text, spans=True, check_quantity=True):
+        """Parse `text` for this move and find every problem, with one query per kind.
+
+        `check_quantity=False` leaves out "more serials than units" (for a selector that
+        only ticks what is typed and counts on Apply).
+        """
         self.ensure_one()
         if self.has_tracking != "serial":
             raise UserError(self.env._("%s is not a serialized product.",
@@ -76,14 +81,73 @@ class StockMove(models.Model):
         for token, warning in parsed.warnings:
             check.warnings.append((repr(token.text), f"{warning} ({token.where})"))
         expected = int(self.product_uom_qty)
-        if len(parsed.serials) > expected:
+        if check_quantity and len(parsed.serials) > expected:
             check.errors.append((self.env._("Quantity"), self.env._(
                 "%(count)s serials for %(expected)s units: remove %(extra)s",
                 count=len(parsed.serials), expected=expected,
                 extra=len(parsed.serials) - expected)))
         if parsed.serials:
-            self._check_known_serials(check)
+            if self._takes_serials_from_stock():
+                self._check_serials_available(check)
+            else:
+                self._check_known_serials(check)
         return check
+
+    def _takes_serials_from_stock(self):
+        """Deliveries, internal transfers, vendor returns: units leave a stock location."""
+        return self.location_id.usage == "internal"
+
+    def _available_serial_quants(self, limit=None):
+        """Quants of single serials this move can take: in stock under its source location,
+        in its company, not reserved by another transfer; oldest received first (FIFO)."""
+        own_lots = self.move_line_ids.lot_id
+        return self.env["stock.quant"].search_fetch(
+            [("product_id", "=", self.product_id.id), ("lot_id", "!=", False),
+             ("location_id", "child_of", self.location_id.id), ("quantity", ">", 0),
+             ("company_id", "=", self.company_id.id),
+             "|", ("reserved_quantity", "=", 0), ("lot_id", "in", own_lots.ids)],
+            ["lot_id", "location_id", "in_date"], order="in_date, id", limit=limit)
+
+    def _check_serials_available(self, check):
+        """Each serial must be a unit of this product in stock where the move takes from."""
+        names = check.serials
+        lots = self.env["stock.lot"].search_fetch(
+            [("product_id", "=", self.product_id.id), ("name", "in", names),
+             ("company_id", "in", [self.company_id.id, False])], ["name", "location_id"])
+        check.lots = {lot.name: lot.id for lot in lots}
+        missing = [name for name in names if name not in check.lots]
+        if missing:
+            others = {lot.name: lot.product_id for lot in self.env["stock.lot"].search_fetch(
+                [("name", "in", missing), ("product_id", "!=", self.product_id.id),
+                 ("company_id", "in", [self.company_id.id, False])], ["name", "product_id"])}
+            for name in missing:
+                check.errors.append((name, self.env._(
+                    "a serial of %s, not of this product", others[name].display_name)
+                    if name in others else self.env._(
+                    "unknown serial of %(product)s in %(company)s",
+                    product=self.product_id.display_name, company=self.company_id.name)))
+        available = {quant.lot_id: quant for quant in self._available_serial_quants()
+                     .filtered(lambda quant: quant.lot_id in lots)}
+        check.quant_locations = {quant.lot_id.name: quant.location_id.id
+                                 for quant in available.values()}
+        unavailable = lots.filtered(lambda lot: lot not in available)
+        reserving = {line.lot_id: line.picking_id for line in self.env["stock.move.line"]
+                     .search_fetch([("lot_id", "in", unavailable.ids), ("move_id", "!=", self.id),
+                                    ("state", "not in", ("done", "cancel"))],
+                                   ["lot_id", "picking_id"])}
+        for lot in unavailable:
+            usage = lot.location_id.usage
+            if lot in reserving:
+                message = self.env._("reserved on %s", reserving[lot].name)
+            elif usage == "internal":
+                message = self.env._("is at %(where)s, not in %(source)s",
+                                     where=lot.location_id.display_name,
+                                     source=self.location_id.display_name)
+            elif usage == "customer":
+                message = self.env._("already delivered (%s)", lot.location_id.display_name)
+            else:
+                message = self.env._("not in stock")
+            check.errors.append((lot.name, message))
 
     def _check_known_serials(self, check):
         """Serials already in stock, on another open transfer, or unknown where required."""
@@ -119,9 +183,11 @@ class StockMove(models.Model):
     def set_serials_from_text(self, text, spans=True):
         """Replace this move's serials with those in `text` (separators, spans, ...).
 
-        The public entry point for XML-RPC clients and the Barcode app: the same parsing
-        and checks as the dialog. With any problem, nothing is written and the error lists
-        every offending serial. Returns the number of serials set.
+        The public entry point for XML-RPC clients and the Barcode app, on receipts (new
+        or known serials) and on deliveries and transfers (serials in stock at the source,
+        then reserved): the same parsing and checks as the dialogs. With any problem,
+        nothing is written and the error lists every offending serial. Returns the number
+        of serials set.
         """
         self.ensure_one()
         check = self._check_serial_entry(text, spans=spans)
@@ -141,9 +207,13 @@ class StockMove(models.Model):
         return self.set_serials_from_text("\n".join(present + generated), spans=False)
 
     def _write_serial_lines(self, check):
-        """One move line per serial, created in one batch, replacing the move's lines."""
+        """One move line per serial, created in one batch, replacing the move's lines.
+
+        Units taken from stock are reserved on the chosen serials, where they are.
+        """
         picking_type = self.picking_type_id
-        use_existing = not picking_type or picking_type.use_existing_lots
+        from_stock = self._takes_serials_from_stock()
+        use_existing = from_stock or not picking_type or picking_type.use_existing_lots
         base = {
             "move_id": self.id,
             "picking_id": self.picking_id.id,
@@ -157,16 +227,23 @@ class StockMove(models.Model):
         vals_list = []
         for serial in check.serials:
             lot_id = check.lots.get(serial) if use_existing else None
-            vals_list.append({**base, "lot_id": lot_id} if lot_id else {**base, "lot_name": serial})
+            vals = {**base, "lot_id": lot_id} if lot_id else {**base, "lot_name": serial}
+            if serial in check.quant_locations:
+                vals["location_id"] = check.quant_locations[serial]
+            vals_list.append(vals)
+        if from_stock:
+            self._do_unreserve()
         self.move_line_ids.unlink()
         self.env["stock.move.line"].create(vals_list)
 
     def action_open_serial_entry(self):
+        """The receipt dialog, or the selector for units taken from stock."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Serials: %s", self.product_id.display_name),
-            "res_model": "stock.serial.entry",
+            "res_model": ("stock.serial.select" if self._takes_serials_from_stock()
+                          else "stock.serial.entry"),
             "view_mode": "form",
             "target": "new",
             "context": {"default_move_id": self.id},

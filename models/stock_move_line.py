@@ -47,6 +47,10 @@ class StockMoveLine(models.Model):
                     product=line.product_id.display_name, quantity=line.quantity))
         lines.filtered(lambda line: line.location_id.usage not in ("internal", "transit")
                        and line.location_dest_id.usage == "internal")._check_serials_not_in_stock()
+        lines.filtered(lambda line: line.location_id.usage == "internal"
+                       )._check_serials_at_source()
+        lines.filtered(lambda line: line.move_id.origin_returned_move_id
+                       )._check_serials_returnable()
 
     def _check_serials_not_in_stock(self):
         """A unit arriving in stock must not be there already, nor arrive twice at once."""
@@ -68,6 +72,53 @@ class StockMoveLine(models.Model):
                          for lot, location in quants]
         if problems:
             raise UserError(self.env._("A serial number can be received only once:\n%s",
+                                       "\n".join(f"- {problem}" for problem in problems)))
+
+    def _check_serials_at_source(self):
+        """A unit leaving a location must be in stock there (Odoo would go negative)."""
+        lots = self.lot_id
+        quants = self.env["stock.quant"].sudo().search_fetch(
+            [("lot_id", "in", lots.ids), ("quantity", ">", 0),
+             ("location_id.usage", "=", "internal")], ["lot_id", "location_id"])
+        paths = defaultdict(list)
+        for quant in quants:
+            paths[quant.lot_id].append(quant.location_id.parent_path)
+        problems = []
+        for line in self:
+            source = line.location_id.parent_path
+            if not any(path.startswith(source) for path in paths[line.lot_id]):
+                where = line.lot_id.location_id.display_name or self.env._("nowhere in stock")
+                problems.append(self.env._(
+                    "%(serial)s (%(product)s) is not in stock at %(source)s: it is at %(where)s",
+                    serial=line.lot_id.name or line.lot_name,
+                    product=line.product_id.display_name,
+                    source=line.location_id.display_name, where=where))
+        if problems:
+            raise UserError(self.env._("Only units in stock where they leave from can ship:\n%s",
+                                       "\n".join(f"- {problem}" for problem in problems)))
+
+    def _check_serials_returnable(self):
+        """A return brings back only serials of the original transfer, each once."""
+        problems = []
+        for origin, lines in self.grouped(lambda line: line.move_id.origin_returned_move_id
+                                          ).items():
+            shipped = origin.move_line_ids.filtered(lambda line: line.state == "done").lot_id
+            already = self.env["stock.move.line"].search_fetch(
+                [("move_id.origin_returned_move_id", "=", origin.id), ("state", "=", "done"),
+                 ("lot_id", "in", lines.lot_id.ids)], ["lot_id", "picking_id"])
+            returned = {line.lot_id: line.picking_id for line in already}
+            for line in lines:
+                serial = line.lot_id.name or line.lot_name
+                if line.lot_id not in shipped:
+                    problems.append(self.env._(
+                        "%(serial)s was not on %(transfer)s; only its serials can come back",
+                        serial=serial, transfer=origin.picking_id.name))
+                elif line.lot_id in returned:
+                    problems.append(self.env._(
+                        "%(serial)s was already returned with %(transfer)s",
+                        serial=serial, transfer=returned[line.lot_id].name))
+        if problems:
+            raise UserError(self.env._("This return cannot be validated:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
 
     def _action_done(self):

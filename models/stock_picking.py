@@ -9,6 +9,24 @@ class StockPicking(models.Model):
         compute="_compute_serials_missing",
         help="Some serialized units of this transfer have no serial number yet.")
 
+    serial_lot_count = fields.Integer(compute="_compute_serial_lot_count")
+
+    @api.depends("move_line_ids.lot_id")
+    def _compute_serial_lot_count(self):
+        for picking in self:
+            picking.serial_lot_count = len(picking._serial_lots())
+
+    def _serial_lots(self):
+        return self.move_line_ids.filtered(
+            lambda line: line.product_id.tracking == "serial").lot_id
+
+    def action_view_serials(self):
+        """The serials of this transfer and, for each, where it is now."""
+        self.ensure_one()
+        return self.env["stock.lot"]._serials_action(
+            [("id", "in", self._serial_lots().ids)],
+            self.env._("Serials of %s", self.name))
+
     @api.depends("move_ids.serials_complete", "state")
     def _compute_serials_missing(self):
         for picking in self:

@@ -1,1 +1,7 @@
-from . import stock_serial_entry, stock_serial_input_mixin
+from . import (
+    stock_return_picking,
+    stock_serial_entry,
+    stock_serial_find,
+    stock_serial_input_mixin,
+    stock_serial_select,
+)

@@ -1,0 +1,105 @@
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class StockSerialSelect(models.TransientModel):
+    """Choose the serials a delivery (or transfer) ships: tick, paste, type or scan."""
+
+    _name = "stock.serial.select"
+    _inherit = ["stock.serial.input.mixin"]
+    _description = "Serial number selector"
+
+    # Serials offered for ticking beyond the units to ship (the oldest first).
+    EXTRA_CANDIDATES = 100
+
+    move_id = fields.Many2one("stock.move", required=True, readonly=True, ondelete="cascade")
+    product_id = fields.Many2one(related="move_id.product_id")
+    picking_id = fields.Many2one(related="move_id.picking_id")
+    location_id = fields.Many2one(related="move_id.location_id", string="Ships from")
+    expected_qty = fields.Integer(string="Units to ship", compute="_compute_counts")
+    selected_count = fields.Integer(compute="_compute_counts")
+    line_ids = fields.One2many("stock.serial.select.line", "wizard_id", string="Available serials")
+    messages_html = fields.Html(string="Messages", sanitize=False, readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        move = self.env["stock.move"].browse(values.get("move_id"))
+        if not move:
+            return values
+        expected = int(move.product_uom_qty)
+        chosen = move.move_line_ids.lot_id
+        quants = move._available_serial_quants(limit=expected + self.EXTRA_CANDIDATES)
+        # The serials already reserved stay chosen; otherwise suggest the oldest (FIFO).
+        suggested = chosen or quants[:expected].lot_id
+        values["line_ids"] = [Command.create({
+            "lot_id": quant.lot_id.id, "location_id": quant.location_id.id,
+            "in_date": quant.in_date, "selected": quant.lot_id in suggested,
+        }) for quant in quants.sorted(lambda q: q.lot_id not in chosen)]
+        return values
+
+    @api.depends("line_ids.selected", "move_id.product_uom_qty")
+    def _compute_counts(self):
+        for wizard in self:
+            wizard.expected_qty = int(wizard.move_id.product_uom_qty)
+            wizard.selected_count = len(wizard.line_ids.filtered("selected"))
+
+    def _scan_product(self):
+        return self.product_id
+
+    @api.onchange("serials_text")
+    def _onchange_serials_text(self):
+        """Tick the serials typed, pasted or scanned; say why the others cannot ship."""
+        if not (self.serials_text or "").strip():
+            return
+        check = self.move_id._check_serial_entry(self.serials_text, check_quantity=False)
+        by_lot = {line.lot_id.name: line for line in self.line_ids}
+        new_lines = []
+        for serial in check.serials:
+            if serial in by_lot:
+                by_lot[serial].selected = True
+            elif serial in check.quant_locations:
+                new_lines.append(Command.create({
+                    "lot_id": check.lots[serial], "selected": True,
+                    "location_id": check.quant_locations[serial]}))
+        if new_lines:
+            self.line_ids = new_lines
+        self.messages_html = self._render_problems(check.errors, check.warnings) or Markup()
+        self.serials_text = False
+
+    def action_select_none(self):
+        self.line_ids.selected = False
+        return self._reopen()
+
+    def action_apply(self):
+        self.ensure_one()
+        selected = self.line_ids.filtered("selected").lot_id
+        if not selected:
+            raise UserError(self.env._("Tick or scan at least one serial."))
+        # The same checks as any client: availability is verified again, now.
+        self.move_id.set_serials_from_text("\n".join(selected.mapped("name")), spans=False)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Serials: %s", self.product_id.display_name),
+        }
+
+
+class StockSerialSelectLine(models.TransientModel):
+    _name = "stock.serial.select.line"
+    _description = "Serial offered by the selector"
+    _order = "in_date, id"
+
+    wizard_id = fields.Many2one("stock.serial.select", required=True, ondelete="cascade")
+    lot_id = fields.Many2one("stock.lot", string="Serial", required=True, readonly=True)
+    location_id = fields.Many2one("stock.location", readonly=True)
+    in_date = fields.Datetime(string="Received", readonly=True)
+    selected = fields.Boolean(string="Ship")
