@@ -28,7 +28,7 @@ class StockLot(models.Model):
 
     move_line_ids = fields.One2many("stock.move.line", "lot_id", string="Moves")
     serial_status = fields.Selection(
-        SERIAL_STATUSES, string="Status", compute="_compute_serial_status", store=True,
+        SERIAL_STATUSES, string="Status", compute="_compute_serial_history", store=True,
         help="In stock: free in a warehouse. Reserved: on an open transfer. Delivered: at a "
         "customer. Returned to vendor: sent back to a supplier. Scrapped / lost: in an "
         "inventory loss location (scrap, or written off by a count). Not in stock: anywhere "
@@ -50,44 +50,42 @@ class StockLot(models.Model):
         string="Serials", compute="_compute_serial_search", search="_search_serial_search",
         help="Search many serials at once: paste them with any separator.")
 
-    @api.depends("location_id.usage", "quant_ids.quantity", "quant_ids.reserved_quantity")
-    def _compute_serial_status(self):
-        for lot in self:
-            in_stock = lot.quant_ids.filtered(
-                lambda q: q.location_id.usage == "internal" and q.quantity > 0)
-            usage = lot.location_id.usage
-            if in_stock:
-                reserved = any(quant.reserved_quantity > 0 for quant in in_stock)
-                lot.serial_status = "reserved" if reserved else "in_stock"
-            elif usage == "customer":
-                lot.serial_status = "delivered"
-            elif usage == "supplier":
-                lot.serial_status = "returned"
-            elif usage == "inventory":  # scrapped, or written off by an inventory count
-                lot.serial_status = "scrapped"
-            else:
-                lot.serial_status = "elsewhere"
-
-    @api.depends("move_line_ids.state", "move_line_ids.date",
+    @api.depends("quant_ids.quantity", "quant_ids.reserved_quantity",
+                 "quant_ids.location_id.usage", "move_line_ids.state", "move_line_ids.date",
                  "move_line_ids.location_id.usage", "move_line_ids.location_dest_id.usage")
     def _compute_serial_history(self):
-        """One read of the done move lines of all the lots, in date order."""
-        first_receipt, last_delivery = {}, {}
+        """Status, dates and customer from one read of the done move lines of all the lots.
+
+        A unit in a warehouse is in stock (or reserved); otherwise its status is where its
+        last done move took it: a customer, a vendor, an inventory loss (scrap) location.
+        """
+        first_receipt, last_line = {}, {}
+        last_delivery = {}
         lines = self.env["stock.move.line"].sudo().search_fetch(
             [("lot_id", "in", self.ids), ("state", "=", "done")],
             ["lot_id", "date", "location_id", "location_dest_id", "picking_partner_id"],
             order="date, id")
         for line in lines:
-            source, destination = line.location_id.usage, line.location_dest_id.usage
-            if source == "supplier" and line.lot_id not in first_receipt:
+            if line.location_id.usage == "supplier" and line.lot_id not in first_receipt:
                 first_receipt[line.lot_id] = line.date
-            if destination == "customer":
+            if line.location_dest_id.usage == "customer":
                 last_delivery[line.lot_id] = line
+            last_line[line.lot_id] = line
+        statuses = {"customer": "delivered", "supplier": "returned", "inventory": "scrapped"}
         for lot in self:
             delivery = last_delivery.get(lot)
             lot.receipt_date = first_receipt.get(lot)
             lot.delivery_date = delivery.date if delivery else False
             lot.last_partner_id = delivery.picking_partner_id if delivery else False
+            in_stock = lot.quant_ids.filtered(
+                lambda q: q.location_id.usage == "internal" and q.quantity > 0)
+            if in_stock:
+                reserved = any(quant.reserved_quantity > 0 for quant in in_stock)
+                lot.serial_status = "reserved" if reserved else "in_stock"
+            else:
+                last = last_line.get(lot)
+                lot.serial_status = statuses.get(
+                    last.location_dest_id.usage if last else None, "elsewhere")
 
     @api.depends("receipt_date", "delivery_date", "product_id.warranty_months",
                  "product_id.warranty_start")

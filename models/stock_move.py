@@ -140,9 +140,9 @@ class StockMove(models.Model):
             if lot in reserving:
                 message = self.env._("reserved on %s", reserving[lot].name)
             elif usage == "internal":
-                message = self.env._("is at %(where)s, not in %(source)s",
+                message = self.env._("is at %(where)s, not in %(origin)s",
                                      where=lot.location_id.display_name,
-                                     source=self.location_id.display_name)
+                                     origin=self.location_id.display_name)
             elif usage == "customer":
                 message = self.env._("already delivered (%s)", lot.location_id.display_name)
             else:
@@ -211,9 +211,7 @@ class StockMove(models.Model):
 
         Units taken from stock are reserved on the chosen serials, where they are.
         """
-        picking_type = self.picking_type_id
         from_stock = self._takes_serials_from_stock()
-        use_existing = from_stock or not picking_type or picking_type.use_existing_lots
         base = {
             "move_id": self.id,
             "picking_id": self.picking_id.id,
@@ -226,7 +224,8 @@ class StockMove(models.Model):
         }
         vals_list = []
         for serial in check.serials:
-            lot_id = check.lots.get(serial) if use_existing else None
+            # A known serial is its existing lot (Odoo would match it by name at validation).
+            lot_id = check.lots.get(serial)
             vals = {**base, "lot_id": lot_id} if lot_id else {**base, "lot_name": serial}
             if serial in check.quant_locations:
                 vals["location_id"] = check.quant_locations[serial]

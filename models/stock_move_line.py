@@ -45,12 +45,13 @@ class StockMoveLine(models.Model):
                     "number identifies exactly one unit.",
                     serial=line.lot_id.name or line.lot_name,
                     product=line.product_id.display_name, quantity=line.quantity))
+        # The return rule first: it says more than "already in stock" would.
+        lines.filtered(lambda line: line.move_id.origin_returned_move_id
+                       )._check_serials_returnable()
         lines.filtered(lambda line: line.location_id.usage not in ("internal", "transit")
                        and line.location_dest_id.usage == "internal")._check_serials_not_in_stock()
         lines.filtered(lambda line: line.location_id.usage == "internal"
                        )._check_serials_at_source()
-        lines.filtered(lambda line: line.move_id.origin_returned_move_id
-                       )._check_serials_returnable()
 
     def _check_serials_not_in_stock(self):
         """A unit arriving in stock must not be there already, nor arrive twice at once."""
@@ -89,10 +90,10 @@ class StockMoveLine(models.Model):
             if not any(path.startswith(source) for path in paths[line.lot_id]):
                 where = line.lot_id.location_id.display_name or self.env._("nowhere in stock")
                 problems.append(self.env._(
-                    "%(serial)s (%(product)s) is not in stock at %(source)s: it is at %(where)s",
+                    "%(serial)s (%(product)s) is not in stock at %(origin)s: it is at %(where)s",
                     serial=line.lot_id.name or line.lot_name,
                     product=line.product_id.display_name,
-                    source=line.location_id.display_name, where=where))
+                    origin=line.location_id.display_name, where=where))
         if problems:
             raise UserError(self.env._("Only units in stock where they leave from can ship:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
@@ -102,24 +103,32 @@ class StockMoveLine(models.Model):
         problems = []
         for origin, lines in self.grouped(lambda line: line.move_id.origin_returned_move_id
                                           ).items():
-            shipped = origin.move_line_ids.filtered(lambda line: line.state == "done").lot_id
-            already = self.env["stock.move.line"].search_fetch(
+            shipped = set(origin.move_line_ids.filtered(
+                lambda line: line.state == "done").lot_id.mapped("name"))
+            returned = {line.lot_id.name: line.picking_id for line in self.search_fetch(
                 [("move_id.origin_returned_move_id", "=", origin.id), ("state", "=", "done"),
-                 ("lot_id", "in", lines.lot_id.ids)], ["lot_id", "picking_id"])
-            returned = {line.lot_id: line.picking_id for line in already}
+                 ("lot_id", "!=", False)], ["lot_id", "picking_id"])}
             for line in lines:
                 serial = line.lot_id.name or line.lot_name
-                if line.lot_id not in shipped:
+                if serial not in shipped:
                     problems.append(self.env._(
                         "%(serial)s was not on %(transfer)s; only its serials can come back",
                         serial=serial, transfer=origin.picking_id.name))
-                elif line.lot_id in returned:
+                elif serial in returned:
                     problems.append(self.env._(
                         "%(serial)s was already returned with %(transfer)s",
-                        serial=serial, transfer=returned[line.lot_id].name))
+                        serial=serial, transfer=returned[serial].name))
         if problems:
             raise UserError(self.env._("This return cannot be validated:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
+
+    def _prepare_new_lot_vals(self):
+        vals = super()._prepare_new_lot_vals()
+        if self.product_id.tracking == "serial":
+            # A received unit belongs to the company that received it, even when the
+            # product is shared: each company sees and ships only its own serials.
+            vals["company_id"] = self.company_id.id
+        return vals
 
     def _action_done(self):
         self._check_serial_rules()

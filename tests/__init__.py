@@ -1,6 +1,8 @@
 from . import (
+    test_delivery_serials,
     test_next_serial,
     test_receipt_serials,
+    test_returns_and_list,
     test_serial_parser,
     test_serial_text,
     test_serialized_flag,

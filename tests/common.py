@@ -20,6 +20,7 @@ class SerialCase(TransactionCase):
         cls.plain_product = cls.env["product.product"].create({
             "name": "Cable", "is_storable": True,
         })
+        cls.customer = cls.env["res.partner"].create({"name": "Customer Ltd"})
         cls.stock_manager = new_test_user(
             cls.env, "serial_manager",
             groups="stock.group_stock_manager,product.group_product_manager")
@@ -36,15 +37,41 @@ class SerialCase(TransactionCase):
         self.serial_product.next_expected_serial = "SN-00001"
 
     @classmethod
-    def create_receipt(cls, product, quantity, confirm=True):
+    def receive(cls, product, serials, location=None):
+        """Receive `serials` (words of a text) of `product` into stock; return the receipt."""
+        serials = serials.split()
+        receipt = cls.create_receipt(product, len(serials), location=location)
+        receipt.move_ids.set_serials_from_text("\n".join(serials))
+        receipt.button_validate()
+        return receipt
+
+    @classmethod
+    def create_delivery(cls, product, quantity, partner=None):
+        delivery = cls.env["stock.picking"].create({
+            "picking_type_id": cls.delivery_type.id,
+            "partner_id": (partner or cls.customer).id,
+            "location_id": cls.stock_location.id,
+            "location_dest_id": cls.customer_location.id,
+            "move_ids": [Command.create({
+                "product_id": product.id, "product_uom_qty": quantity,
+                "location_id": cls.stock_location.id,
+                "location_dest_id": cls.customer_location.id,
+            })],
+        })
+        delivery.action_confirm()
+        delivery.action_assign()
+        return delivery
+
+    @classmethod
+    def create_receipt(cls, product, quantity, confirm=True, location=None):
         picking = cls.env["stock.picking"].create({
             "picking_type_id": cls.receipt_type.id,
             "location_id": cls.supplier_location.id,
-            "location_dest_id": cls.stock_location.id,
+            "location_dest_id": (location or cls.stock_location).id,
             "move_ids": [Command.create({
                 "product_id": product.id, "product_uom_qty": quantity,
                 "location_id": cls.supplier_location.id,
-                "location_dest_id": cls.stock_location.id,
+                "location_dest_id": (location or cls.stock_location).id,
             })],
         })
         if confirm:

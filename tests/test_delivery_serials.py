@@ -1,0 +1,129 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import SerialCase
+
+
+@tagged("post_install", "-at_install")
+class TestDeliverySerials(SerialCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shelf = cls.env["stock.location"].create(
+            {"name": "Shelf 2", "location_id": cls.stock_location.id})
+        cls.elsewhere = cls.env["stock.location"].create(
+            {"name": "Other WH stock", "location_id": cls.stock_location.location_id.id})
+        cls.receive(cls.serial_product, "D1 D2 D3 D4 D5")
+        cls.receive(cls.serial_product, "E1", location=cls.elsewhere)
+        cls.other_product = cls.env["product.product"].create(
+            {"name": "Scope", "is_storable": True, "tracking": "serial"})
+        cls.receive(cls.other_product, "S1")
+
+    def lots(self, move):
+        return sorted(move.move_line_ids.lot_id.mapped("name"))
+
+    def open_selector(self, move):
+        action = move.action_open_serial_entry()
+        self.assertEqual(action["res_model"], "stock.serial.select")
+        return Form(self.env[action["res_model"]].with_context(**action["context"]))
+
+    def test_selector_suggests_the_oldest_and_ships_the_ticked(self):
+        delivery = self.create_delivery(self.serial_product, 3)
+        selector = self.open_selector(delivery.move_ids)
+        self.assertEqual(selector.expected_qty, 3)
+        self.assertEqual(selector.selected_count, 3)
+        record = selector.save()
+        self.assertEqual(sorted(record.line_ids.lot_id.mapped("name")),
+                         ["D1", "D2", "D3", "D4", "D5"],
+                         "only serials under the source location are offered")
+        self.assertEqual(record.line_ids.filtered("selected").lot_id,
+                         delivery.move_ids.move_line_ids.lot_id,
+                         "what Odoo reserved (oldest first) is what is ticked")
+        for line in record.line_ids:
+            line.selected = line.lot_id.name in ("D2", "D4", "D5")
+        record.action_apply()
+        self.assertEqual(self.lots(delivery.move_ids), ["D2", "D4", "D5"])
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
+        lots = self.env["stock.lot"].search([("name", "in", ["D2", "D4", "D5"])])
+        self.assertEqual(set(lots.mapped("serial_status")), {"delivered"})
+        self.assertEqual(lots.last_partner_id, self.customer)
+
+    def test_typed_and_scanned_serials_are_ticked_or_explained(self):
+        busy = self.create_delivery(self.serial_product, 1)
+        busy.move_ids.set_serials_from_text("D1")
+        delivery = self.create_delivery(self.serial_product, 2)
+        selector = self.open_selector(delivery.move_ids)
+        selector.serials_text = "D3, D1, E1, S1, NOPE"
+        messages = selector.messages_html
+        self.assertIn(f"reserved on {busy.name}", messages)
+        self.assertIn("is at WH/Other WH stock, not in WH/Stock", messages)
+        self.assertIn("a serial of Scope, not of this product", messages)
+        self.assertIn("unknown serial of Laptop in", messages)
+        self.assertFalse(selector.serials_text, "the box is ready for the next scan")
+        selector._barcode_scanned = "D4"
+        ticked = selector.save().line_ids.filtered("selected").lot_id.mapped("name")
+        self.assertIn("D3", ticked)
+        self.assertIn("D4", ticked)
+
+    def test_public_method_refuses_serials_not_available(self):
+        delivery = self.create_delivery(self.serial_product, 2)
+        before = delivery.move_ids.move_line_ids
+        with self.assertRaisesRegex(UserError, "E1: is at WH/Other WH stock, not in WH/Stock"):
+            delivery.move_ids.set_serials_from_text("D1, E1")
+        self.assertEqual(delivery.move_ids.move_line_ids, before)
+        delivery.move_ids.set_serials_from_text("D4-D5")
+        self.assertEqual(self.lots(delivery.move_ids), ["D4", "D5"])
+        quants = self.env["stock.quant"].search([("lot_id.name", "in", ["D4", "D5"]),
+                                                 ("location_id", "=", self.stock_location.id)])
+        self.assertEqual(quants.mapped("reserved_quantity"), [1.0, 1.0])
+
+    def test_validation_refuses_a_serial_not_at_the_source(self):
+        delivery = self.create_delivery(self.serial_product, 1)
+        elsewhere_lot = self.env["stock.lot"].search([("name", "=", "E1")])
+        delivery.move_ids.move_line_ids.lot_id = elsewhere_lot
+        with self.assertRaisesRegex(UserError, r"E1 \(Laptop\) is not in stock at WH/Stock: "
+                                               r"it is at WH/Other WH stock"):
+            delivery.button_validate()
+        self.assertNotEqual(delivery.state, "done")
+
+    def test_delivered_serial_cannot_ship_again(self):
+        first = self.create_delivery(self.serial_product, 1)
+        first.move_ids.set_serials_from_text("D1")
+        first.button_validate()
+        second = self.create_delivery(self.serial_product, 1)
+        with self.assertRaisesRegex(UserError, r"D1: already delivered \(Customers\)"):
+            second.move_ids.set_serials_from_text("D1")
+
+    def test_internal_transfer_follows_the_same_rule(self):
+        internal_type = self.env.ref("stock.picking_type_internal")
+        transfer = self.env["stock.picking"].create({
+            "picking_type_id": internal_type.id, "location_id": self.stock_location.id,
+            "location_dest_id": self.shelf.id,
+            "move_ids": [(0, 0, {"product_id": self.serial_product.id, "product_uom_qty": 1,
+                                 "location_id": self.stock_location.id,
+                                 "location_dest_id": self.shelf.id})]})
+        transfer.action_confirm()
+        with self.assertRaisesRegex(UserError, "E1: is at"):
+            transfer.move_ids.set_serials_from_text("E1")
+        transfer.move_ids.set_serials_from_text("D2")
+        transfer.button_validate()
+        moved = self.env["stock.lot"].search([("name", "=", "D2")])
+        self.assertEqual(moved.location_id, self.shelf)
+
+    def test_inventory_count_needs_one_serial_per_unit(self):
+        quant = self.env["stock.quant"].with_context(inventory_mode=True).create({
+            "product_id": self.serial_product.id, "location_id": self.shelf.id,
+            "inventory_quantity": 2})
+        with self.assertRaisesRegex(UserError, "2.0 units counted without serial numbers"):
+            quant.action_apply_inventory()
+        lot = self.env["stock.lot"].search([("name", "=", "D3")])
+        counted = self.env["stock.quant"].search([("lot_id", "=", lot.id)])
+        counted.with_context(inventory_mode=True).inventory_quantity = 2
+        with self.assertRaisesRegex(
+                UserError, r"D3 \(Laptop\): 2.0 units counted; a serial is 0 or 1"):
+            counted.action_apply_inventory()
+        counted.with_context(inventory_mode=True).inventory_quantity = 0
+        counted.action_apply_inventory()
+        self.assertEqual(lot.serial_status, "scrapped")
