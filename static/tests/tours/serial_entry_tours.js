@@ -114,3 +114,99 @@ registry.category("web_tour.tours").add("stock_serial_scan_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("stock_serial_delivery_tour", {
+    steps: () => [
+        {
+            content: "Open the serial selector of the delivery line",
+            trigger: ".o_field_widget[name=move_ids] .o_data_row button[name=action_open_serial_entry]",
+            run: "click",
+        },
+        {
+            content: "The oldest three serials are suggested",
+            trigger: ".modal .o_field_widget[name=selected_count]:contains('3')",
+        },
+        {
+            trigger: ".modal button[name=action_select_none]",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=selected_count]:contains('0')",
+            run: () => scan("TD-4"),
+        },
+        {
+            trigger: ".modal .o_field_widget[name=selected_count]:contains('1')",
+            run: () => scan("TD-5"),
+        },
+        {
+            content: "Tick one more by hand",
+            trigger: ".modal .o_field_widget[name=selected_count]:contains('2')",
+            run: async (helpers) => {
+                await helpers.click(
+                    ".modal .o_data_row:has(td:contains('TD-1')) .o_boolean_toggle input"
+                );
+            },
+        },
+        {
+            trigger: ".modal .o_field_widget[name=selected_count]:contains('3')",
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('3/3')",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
+        },
+        {
+            content: "Return one unit",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains('Return')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=serials_text] textarea",
+            run: async (helpers) => {
+                await helpers.edit("TD-4", ".modal .o_field_widget[name=serials_text] textarea");
+                await helpers.click(".modal .modal-title");
+            },
+        },
+        {
+            content: "The returned serial is chosen; the quantity follows it",
+            trigger: ".modal .o_field_widget[name=lot_ids] .o_tag:contains('TD-4')",
+        },
+        {
+            trigger: ".modal button[name=action_create_returns]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
+            expectUnloadPage: true,
+            run: () => {
+                window.location.href = "/odoo/action-stock.action_production_lot_form";
+            },
+        },
+        {
+            content: "Statuses on the serial list",
+            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-4')) td[name=serial_status]:contains('In stock')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-5')) td[name=serial_status]:contains('Delivered')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-1')) td[name=serial_status]:contains('Delivered')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-2')) td[name=serial_status]:contains('In stock')",
+        },
+    ],
+});
