@@ -74,6 +74,6 @@ def run(env, results, best_of):
         check.raise_on_errors(move)
         move._write_serial_lines(check)
 
-    native = measure(native_import, runs=2, setup=lambda: receipt_move(env, APPLY_SERIALS))
-    ours = measure(ours_apply, runs=2, setup=lambda: receipt_move(env, APPLY_SERIALS))
+    native = measure(native_import, runs=3, setup=lambda: receipt_move(env, APPLY_SERIALS))
+    ours = measure(ours_apply, runs=3, setup=lambda: receipt_move(env, APPLY_SERIALS))
     results.add(f"apply {APPLY_SERIALS:,} serials to a receipt (checks + lines)", native, ours, 3.0)

