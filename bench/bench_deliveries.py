@@ -1,7 +1,8 @@
 """Deliveries and the serial list at scale. Bulk data is inserted with SQL (the ORM
 would take minutes to create a million lots) inside the rolled-back transaction."""
 
-from odoo import Command
+from harness import confirmed_move
+
 from odoo.tools import SQL
 
 IN_STOCK = 100_000
@@ -40,17 +41,8 @@ def insert_lots(env, product, count, prefix, in_stock):
 
 
 def delivery_move(env, product, quantity):
-    stock = env.ref("stock.stock_location_stock")
-    customers = env.ref("stock.stock_location_customers")
-    picking = env["stock.picking"].create({
-        "picking_type_id": env.ref("stock.picking_type_out").id,
-        "location_id": stock.id, "location_dest_id": customers.id,
-        "move_ids": [Command.create({
-            "product_id": product.id, "product_uom_qty": quantity,
-            "location_id": stock.id, "location_dest_id": customers.id})],
-    })
-    picking.action_confirm()
-    return picking.move_ids
+    return confirmed_move(env, product, quantity, "stock.picking_type_out",
+                          "stock.stock_location_stock", "stock.stock_location_customers")
 
 
 def run(env, results, best_of):

@@ -1,5 +1,7 @@
 """Receipts: parsing a pasted list and applying 10,000 serials to a receipt move."""
 
+from harness import confirmed_move
+
 from odoo import Command
 from odoo.addons.stock_serial_tracking.tools.serial_parser import parse_serials
 
@@ -25,17 +27,8 @@ def one_per_line(serials):
 def receipt_move(env, quantity):
     product = env["product.product"].create({
         "name": "Bench laptop", "is_storable": True, "tracking": "serial"})
-    stock = env.ref("stock.stock_location_stock")
-    supplier = env.ref("stock.stock_location_suppliers")
-    picking = env["stock.picking"].create({
-        "picking_type_id": env.ref("stock.picking_type_in").id,
-        "location_id": supplier.id, "location_dest_id": stock.id,
-        "move_ids": [Command.create({
-            "product_id": product.id, "product_uom_qty": quantity,
-            "location_id": supplier.id, "location_dest_id": stock.id})],
-    })
-    picking.action_confirm()
-    return picking.move_ids
+    return confirmed_move(env, product, quantity, "stock.picking_type_in",
+                          "stock.stock_location_suppliers", "stock.stock_location_stock")
 
 
 def run(env, results, best_of):

@@ -26,6 +26,18 @@ def odoo_env(config_file, database):
             cr.rollback()
 
 
+def confirmed_move(env, product, quantity, picking_type, source, destination):
+    """A confirmed transfer of `quantity` units of `product`; returns its move."""
+    locations = {"location_id": env.ref(source).id, "location_dest_id": env.ref(destination).id}
+    picking = env["stock.picking"].create({
+        "picking_type_id": env.ref(picking_type).id, **locations,
+        "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": quantity,
+                             **locations})],
+    })
+    picking.action_confirm()
+    return picking.move_ids
+
+
 def best_of(env, function, runs=3, setup=None):
     """Best wall time of `runs` calls of `function`, each in a savepoint rolled back after.
 

@@ -237,7 +237,7 @@ class StockMove(models.Model):
         # no quantity or reservation changes.
         lines = self.move_line_ids
         reused = lines.filtered(lambda line: line.quantity_product_uom == 1)[:len(vals_list)]
-        for line, vals in zip(reused, vals_list):
+        for line, vals in zip(reused, vals_list, strict=False):  # reused may be shorter
             changes = {"lot_name": vals.get("lot_name", False)}
             if line.lot_id.id != vals.get("lot_id", False):  # lot_id takes a slower path
                 changes["lot_id"] = vals.get("lot_id", False)

@@ -14,9 +14,6 @@ class StockSerialEntry(models.TransientModel):
     _inherit = ["stock.serial.input.mixin"]
     _description = "Serial number entry"
 
-    move_id = fields.Many2one("stock.move", required=True, readonly=True, ondelete="cascade")
-    product_id = fields.Many2one(related="move_id.product_id")
-    picking_id = fields.Many2one(related="move_id.picking_id")
     expected_qty = fields.Integer(string="Expected units", compute="_compute_expected_qty")
     next_expected_serial = fields.Char(related="move_id.product_id.next_expected_serial")
     treat_spans = fields.Boolean(string="Treat A-B as a span", default=True)
@@ -30,7 +27,7 @@ class StockSerialEntry(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        move = self.env["stock.move"].browse(values.get("move_id"))
+        move = self._move_from_defaults(values)
         if not move:
             return values
         present = [line.lot_id.name or line.lot_name for line in move.move_line_ids
@@ -82,9 +79,6 @@ class StockSerialEntry(models.TransientModel):
             html += Markup("</tbody></table>")
         return html + Markup("</div>")
 
-    def _scan_product(self):
-        return self.product_id
-
     # -- Buttons -------------------------------------------------------------------------
     def action_generate(self):
         """Append the next serials of the product for the units still without one."""
@@ -119,13 +113,3 @@ class StockSerialEntry(models.TransientModel):
                         default=None)
         if last_used is not None:
             self.product_id._reserve_serials(last_used + 1, expected_first=generated[0])
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Serials: %s", self.product_id.display_name),
-        }

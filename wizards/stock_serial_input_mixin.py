@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.gs1 import gs1_payload
@@ -9,7 +9,7 @@ PREVIEW_ROWS = 200
 
 
 class StockSerialInputMixin(models.AbstractModel):
-    """A text box of serials that a person types, pastes or fills with a barcode scanner.
+    """The serials of one move, typed, pasted or scanned into a text box.
 
     Shared by the receipt entry and the delivery selector: scans append one serial each
     (GS1 barcodes decoded by Odoo's GS1 nomenclature), problems render the same way.
@@ -19,14 +19,18 @@ class StockSerialInputMixin(models.AbstractModel):
     _inherit = ["barcodes.barcode_events_mixin"]
     _description = "Serial input (typed, pasted or scanned)"
 
+    move_id = fields.Many2one("stock.move", required=True, readonly=True, ondelete="cascade")
+    product_id = fields.Many2one(related="move_id.product_id")
+    picking_id = fields.Many2one(related="move_id.picking_id")
     serials_text = fields.Text(
         string="Serials",
         help="Separate serials by commas, semicolons, tabs or line breaks; paste spreadsheet "
         "cells as they are; 1000-1234 is a span of 235 serials.")
 
-    def _scan_product(self):
-        """The product the scanned serials belong to (for the GTIN check)."""
-        raise NotImplementedError
+    @api.model
+    def _move_from_defaults(self, values):
+        """The move the dialog opens on, from its default values (empty if none)."""
+        return self.env["stock.move"].browse(values.get("move_id"))
 
     def on_barcode_scanned(self, barcode):
         try:
@@ -47,7 +51,7 @@ class StockSerialInputMixin(models.AbstractModel):
                     for element in nomenclature.gs1_decompose_extended(payload) or []}
         if not elements:
             raise UserError(self.env._("%s could not be read as a GS1 barcode.", barcode))
-        product = self._scan_product()
+        product = self.product_id
         gtin = elements.get("01")
         product_gtin = (product.barcode or "").strip()
         if gtin and product_gtin and gtin.zfill(14) != product_gtin.zfill(14):
@@ -59,6 +63,17 @@ class StockSerialInputMixin(models.AbstractModel):
             raise UserError(self.env._(
                 "The scanned GS1 barcode %s carries no serial number (AI 21).", barcode))
         return elements["21"]
+
+    def _reopen(self):
+        """Keep the dialog open after a button (the product comes from the dialog)."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Serials: %s", self.product_id.display_name),
+        }
 
     def _render_problems(self, errors, warnings):
         """Errors and warnings as (subject, message) pairs, in two alert boxes."""

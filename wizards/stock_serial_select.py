@@ -14,9 +14,6 @@ class StockSerialSelect(models.TransientModel):
     # Serials offered for ticking beyond the units to ship (the oldest first).
     EXTRA_CANDIDATES = 100
 
-    move_id = fields.Many2one("stock.move", required=True, readonly=True, ondelete="cascade")
-    product_id = fields.Many2one(related="move_id.product_id")
-    picking_id = fields.Many2one(related="move_id.picking_id")
     location_id = fields.Many2one(related="move_id.location_id", string="Ships from")
     expected_qty = fields.Integer(string="Units to ship", compute="_compute_counts")
     selected_count = fields.Integer(compute="_compute_counts")
@@ -26,7 +23,7 @@ class StockSerialSelect(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        move = self.env["stock.move"].browse(values.get("move_id"))
+        move = self._move_from_defaults(values)
         if not move:
             return values
         expected = int(move.product_uom_qty)
@@ -45,9 +42,6 @@ class StockSerialSelect(models.TransientModel):
         for wizard in self:
             wizard.expected_qty = int(wizard.move_id.product_uom_qty)
             wizard.selected_count = len(wizard.line_ids.filtered("selected"))
-
-    def _scan_product(self):
-        return self.product_id
 
     @api.onchange("serials_text")
     def _onchange_serials_text(self):
@@ -81,16 +75,6 @@ class StockSerialSelect(models.TransientModel):
         # The same checks as any client: availability is verified again, now.
         self.move_id.set_serials_from_text("\n".join(selected.mapped("name")), spans=False)
         return {"type": "ir.actions.act_window_close"}
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": self.env._("Serials: %s", self.product_id.display_name),
-        }
 
 
 class StockSerialSelectLine(models.TransientModel):

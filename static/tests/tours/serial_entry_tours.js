@@ -8,6 +8,23 @@ function scan(barcode) {
 }
 
 const PREVIEW = ".modal .o_serial_entry_preview";
+
+/** Validates the open transfer, waits until it is done, then opens the serial list. */
+function validateThenOpenSerialList() {
+    return [
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
+            expectUnloadPage: true,
+            run: () => {
+                window.location.href = "/odoo/action-stock.action_production_lot_form";
+            },
+        },
+    ];
+}
 const SERIALS_TEXT = ".modal .o_field_widget[name=serials_text] textarea";
 
 /** Types `text` into the serials box and leaves it, as a person does, so it is saved. */
@@ -59,17 +76,7 @@ registry.category("web_tour.tours").add("stock_serial_entry_tour", {
             content: "Every unit has its serial",
             trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('9/9')",
         },
-        {
-            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
-            expectUnloadPage: true,
-            run: () => {
-                window.location.href = "/odoo/action-stock.action_production_lot_form";
-            },
-        },
+        ...validateThenOpenSerialList(),
         {
             content: "The serials are on the lots list",
             trigger: ".o_list_view .o_data_row td[name=name]:contains('2002')",
@@ -184,17 +191,7 @@ registry.category("web_tour.tours").add("stock_serial_delivery_tour", {
             trigger: ".modal button[name=action_create_returns]",
             run: "click",
         },
-        {
-            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
-            run: "click",
-        },
-        {
-            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
-            expectUnloadPage: true,
-            run: () => {
-                window.location.href = "/odoo/action-stock.action_production_lot_form";
-            },
-        },
+        ...validateThenOpenSerialList(),
         {
             content: "Statuses on the serial list",
             trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-4')) td[name=serial_status]:contains('In stock')",
