@@ -6,15 +6,14 @@ run:  ## serve Odoo with the addon and demo data on http://127.0.0.1:8069
 test: lint  ## lint, then run every test (pytest-odoo and browser tours)
 	scripts/test.sh
 
-lint:
-	@bash -c 'source scripts/env.sh && ensure_venv'
-	.venv/bin/ruff check .
-	.venv/bin/pylint --rcfile=.pylintrc --load-plugins=pylint_odoo --score=n \
-		$$(git ls-files -co --exclude-standard '*.py' | grep -v '^bench/\|^scripts/')
+lint:  ## ruff and pylint-odoo (OCA's mandatory checks)
+	bash -c 'source scripts/env.sh && lint'
+
+pot:  ## regenerate i18n/stock_serial_tracking.pot from the test database
+	scripts/pot.sh
 
 bench:  ## benchmarks, Odoo's native path beside ours, printed as ratios
 	scripts/bench.sh
 
-clean:  ## remove the virtualenv, the private PostgreSQL cluster and the databases
-	-bash -c 'source scripts/env.sh && stop_postgres'
-	rm -rf .venv .local
+clean:  ## stop the private PostgreSQL cluster, remove this checkout's state folder
+	bash -c 'source scripts/env.sh && { stop_postgres || true; } && rm -rf "$$LOCAL_DIR" "$$(pg_data_dir)"' 

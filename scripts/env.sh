@@ -5,10 +5,15 @@ set -euo pipefail
 
 ADDON_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ADDON_NAME=stock_serial_tracking
-LOCAL_DIR="$ADDON_DIR/.local"           # git-ignored: config, addons link, logs, filestore
+# Local state (virtualenv, addons-path link, config, logs, filestore) lives outside the
+# checkout: the checkout is the addon, and Odoo walks an addon's folder following links
+# (translation export), so a link back to it, or a virtualenv inside it, would loop or
+# pour other packages' strings into ours. One state folder per checkout.
+CHECKOUT_ID="$(basename "$ADDON_DIR")-$(printf '%s' "$ADDON_DIR" | sha1sum | cut -c1-12)"
+LOCAL_DIR="${SERIAL_STATE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/$ADDON_NAME/$CHECKOUT_ID}"
 ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo/19.0}"
 ODOO_REPO_URL="${ODOO_REPO_URL:-https://github.com/odoo/odoo.git}"
-VENV="${VENV:-$ADDON_DIR/.venv}"
+VENV="${VENV:-$LOCAL_DIR/venv}"
 PYTHON="${PYTHON:-python3}"
 ODOO_CONF="$LOCAL_DIR/odoo.conf"
 SYSTEM_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
@@ -95,14 +100,13 @@ as_pg_os_user() {
     if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# The cluster lives in the checkout unless the unprivileged user cannot reach it
-# (a checkout inside a private temporary folder, as CI makes); then it lives in a
-# per-checkout folder under /var/tmp.
+# The cluster lives in the state folder unless the unprivileged user cannot reach it
+# (running as root, whose home is private); then in a per-checkout folder under /var/tmp.
 pg_data_dir() {
     if as_pg_os_user test -x "$LOCAL_DIR" 2>/dev/null; then
         echo "$LOCAL_DIR/pgdata"
     else
-        echo "/var/tmp/$ADDON_NAME-pg/$(printf '%s' "$ADDON_DIR" | sha1sum | cut -c1-16)"
+        echo "/var/tmp/$ADDON_NAME-pg/$CHECKOUT_ID"
     fi
 }
 
@@ -118,7 +122,6 @@ ensure_postgres() {
     local bindir data
     bindir=$(pg_bindir)
     mkdir -p "$LOCAL_DIR"
-    [ "$(id -u)" -eq 0 ] && chmod 755 "$LOCAL_DIR"
     data=$(pg_data_dir)
     if [ ! -f "$data/PG_VERSION" ]; then
         log "Creating a private PostgreSQL cluster in $data"
@@ -178,6 +181,13 @@ ensure_test_db() {
         odoo_bin -d "$db" -u "$ADDON_NAME" --stop-after-init --log-level=warn
     fi
     echo "$addon_hash" >"$stamp"
+}
+
+lint() {
+    ensure_venv
+    (cd "$ADDON_DIR" && "$VENV/bin/ruff" check . &&
+        "$VENV/bin/pylint" --rcfile=.pylintrc --score=n \
+            $(git ls-files -co --exclude-standard '*.py' | grep -v '^bench/\|^scripts/'))
 }
 
 setup_all() {

@@ -1,5 +1,6 @@
 from . import (
     test_delivery_serials,
+    test_i18n,
     test_next_serial,
     test_receipt_serials,
     test_returns_and_list,
