@@ -13,12 +13,15 @@ log "Unit and integration tests (pytest-odoo)"
 linked="$LOCAL_DIR/addons/$ADDON_NAME"
 "$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$linked" \
     --odoo-config="$ODOO_CONF" --odoo-database="$DB" \
-    --ignore="$linked/tests/test_tours.py" "$@" "$linked/tests"
-if [ -f "$ADDON_DIR/tests/test_tours.py" ] && [ $# -eq 0 ]; then
-    log "Browser tours (Odoo's test runner, headless Chromium)"
+    --ignore="$linked/tests/test_tours.py" --ignore="$linked/tests/test_xmlrpc.py" \
+    "$@" "$linked/tests"
+# Tests that need Odoo's HTTP server (tours in Chromium, XML-RPC) are tagged serial_http
+# and run by Odoo's own test runner.
+if [ $# -eq 0 ]; then
+    log "Browser tours and XML-RPC tests (Odoo's test runner, headless Chromium)"
     tour_log="$LOCAL_DIR/tours.log"
     rc=0
-    odoo_bin -d "$DB" --test-enable --test-tags="/$ADDON_NAME:SerialTourCase" --stop-after-init \
+    odoo_bin -d "$DB" --test-enable --test-tags="serial_http" --stop-after-init \
         --http-port="${TEST_HTTP_PORT:-8169}" --log-level=test >"$tour_log" 2>&1 || rc=$?
     grep -E "Tour .* Step|FAIL|ERROR|tests when loading|skipped " "$tour_log" \
         | grep -v "Step .*(trigger" | tail -n 20 || true
@@ -26,9 +29,9 @@ if [ -f "$ADDON_DIR/tests/test_tours.py" ] && [ $# -eq 0 ]; then
     if grep -qE "INFO .* skipped .* : " "$tour_log"; then
         die "a browser tour was skipped (see $tour_log): Chromium must run the tours"
     fi
-    [ "$rc" -eq 0 ] || die "a browser tour failed (see $tour_log)"
+    [ "$rc" -eq 0 ] || die "a browser or XML-RPC test failed (see $tour_log)"
     tours=$(grep -oE "0 failed, 0 error\(s\) of [0-9]+ tests" "$tour_log" | grep -oE "of [0-9]+" | cut -c4-)
     [ "${tours:-0}" -gt 0 ] || die "no browser tour ran (see $tour_log)"
-    echo "$tours passed, 0 failed (browser tours)"
+    echo "$tours passed, 0 failed (browser tours and XML-RPC)"
 fi
 log "All tests passed"

@@ -8,4 +8,5 @@ from . import (
     test_serial_text,
     test_serialized_flag,
     test_tours,
+    test_xmlrpc,
 )

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 
-@tagged("post_install", "-at_install", "serial_tour")
+@tagged("post_install", "-at_install", "serial_http")
 class SerialTourCase(HttpCase):
     """Browser tours in headless Chromium (run by Odoo's test runner)."""
 
