@@ -1,4 +1,4 @@
-.PHONY: run test lint bench pot clean
+.PHONY: run test lint bench pot screenshots clean
 
 run:  ## serve Odoo with the addon and demo data on http://127.0.0.1:8069
 	scripts/run.sh
@@ -11,6 +11,9 @@ lint:  ## ruff and pylint-odoo (OCA's mandatory checks)
 
 pot:  ## regenerate i18n/stock_serial_tracking.pot from the test database
 	scripts/pot.sh
+
+screenshots:  ## rebuild the README screenshots under static/description/ (headless Chromium)
+	scripts/screenshots.sh
 
 bench:  ## benchmarks, Odoo's native path beside ours, printed as ratios
 	scripts/bench.sh

@@ -106,7 +106,7 @@ class TestSerialParser(BaseCase):
         result = parse_serials("1l1, 1O0, I23, PRO-1234, 111")
         warned = {t.text: t.warnings for t in result.tokens if t.warnings}
         self.assertEqual(set(warned), {"1l1", "1O0", "I23"})
-        self.assertIn("looks like 111", warned["1l1"][0])
+        self.assertIn("looks like 111: letter 'l' at position 2", warned["1l1"][0])
         self.assertIn("looks like 100", warned["1O0"][0])
 
     def test_full_width_digits_are_normalised(self):

@@ -190,7 +190,10 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
             first_seen[candidate] = token
         reading = lookalike_reading(serial) if token.kind == LITERAL else None
         if reading:
-            token.warnings = (*token.warnings, f"looks like {reading}: a letter among digits")
+            # Named, not shown: in many fonts the letter looks just like the digit.
+            letters = ", ".join(f"letter {serial[i]!r} at position {i + 1}"
+                                for i in range(len(serial)) if serial[i] != reading[i])
+            token.warnings = (*token.warnings, f"looks like {reading}: {letters}")
         token.serials = candidates
         serials.extend(candidates)
     return ParseResult(serials=serials, tokens=tokens)
