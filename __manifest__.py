@@ -18,6 +18,8 @@
         "wizards/stock_return_picking.xml",
         "views/stock_lot_views.xml",
         "wizards/stock_serial_find.xml",
+        "wizards/stock_serial_label_print.xml",
+        "report/serial_label_report.xml",
         "views/product_template_views.xml",
         "views/stock_picking_views.xml",
     ],

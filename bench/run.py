@@ -9,10 +9,12 @@ def main(config_file, database):
     results = Results()
     with odoo_env(config_file, database) as env:
         from bench_deliveries import run as deliveries  # needs Odoo loaded first
+        from bench_labels import run as labels
         from bench_receipts import run as receipts
 
         receipts(env, results, best_of)
         deliveries(env, results, best_of)
+        labels(env, results, best_of)
     results.print_table()
     if not results.all_met:
         print("\nSome targets were missed.", file=sys.stderr)

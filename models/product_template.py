@@ -61,6 +61,14 @@ class ProductTemplate(models.Model):
             template.serial_count = totals.get(template, 0)
             template.serial_in_stock_count = in_stock.get(template, 0)
 
+    def action_print_serial_labels(self):
+        """Labels of the product's serials in stock."""
+        self.ensure_one()
+        lots = self.env["stock.lot"].search(
+            [("product_id.product_tmpl_id", "=", self.id),
+             ("serial_status", "in", ("in_stock", "reserved"))])
+        return lots.action_print_serial_labels()
+
     def action_view_serials(self):
         """The product's serials by status: which are allocated, which remain."""
         self.ensure_one()

@@ -133,6 +133,10 @@ class StockLot(models.Model):
         return {"found": lots.ids, "missing": [name for name in serials if name not in found]}
 
     # -- Actions -----------------------------------------------------------------------
+    def action_print_serial_labels(self):
+        return self.env["stock.serial.label.print"].action_open(
+            [(lot.product_id, lot.name) for lot in self])
+
     def action_serial_history(self):
         """Every done move of the unit, oldest first: its whole inventory history."""
         self.ensure_one()

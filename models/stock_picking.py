@@ -20,6 +20,14 @@ class StockPicking(models.Model):
         return self.move_line_ids.filtered(
             lambda line: line.product_id.tracking == "serial").lot_id
 
+    def action_print_serial_labels(self):
+        """Labels of the serials entered on this transfer (received or not yet)."""
+        self.ensure_one()
+        lines = self.move_line_ids.filtered(
+            lambda line: line.product_id.tracking == "serial" and (line.lot_id or line.lot_name))
+        return self.env["stock.serial.label.print"].action_open(
+            [(line.product_id, line.lot_id.name or line.lot_name) for line in lines])
+
     def action_view_serials(self):
         """The serials of this transfer and, for each, where it is now."""
         self.ensure_one()

@@ -4,6 +4,7 @@ from . import (
     test_next_serial,
     test_receipt_serials,
     test_returns_and_list,
+    test_serial_labels,
     test_serial_parser,
     test_serial_text,
     test_serialized_flag,

@@ -3,5 +3,6 @@ from . import (
     stock_serial_entry,
     stock_serial_find,
     stock_serial_input_mixin,
+    stock_serial_label_print,
     stock_serial_select,
 )

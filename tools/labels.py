@@ -1,0 +1,36 @@
+"""What a serial label's barcode encodes, rendered by python-barcode (no Odoo import)."""
+
+import re
+
+from barcode import get as get_barcode
+from barcode.writer import ImageWriter, SVGWriter
+
+# GS1 AI (21): up to 20 characters of GS1's character set 82 (Odoo's rule uses the same).
+_GS1_SERIAL_RE = re.compile(r'^[!"%-/0-9:-?A-Z_a-z]{1,20}$')
+_GTIN_RE = re.compile(r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
+RENDER_OPTIONS = {"write_text": False, "module_height": 9.0, "module_width": 0.25,
+                  "quiet_zone": 2.5, "compress": False}
+
+
+def label_barcode(serial, gtin=None):
+    """(symbology, encoded data, human-readable text) for the label of `serial`.
+
+    With a GTIN, and a serial GS1 allows in AI (21), a GS1-128 barcode carrying
+    (01) GTIN + (21) serial; otherwise a Code 128 barcode of the serial itself.
+    """
+    gtin = (gtin or "").strip()
+    if gtin and _GTIN_RE.match(gtin) and _GS1_SERIAL_RE.match(serial):
+        gtin14 = gtin.zfill(14)
+        return "gs1_128", f"01{gtin14}21{serial}", f"(01){gtin14}(21){serial}"
+    return "code128", serial, serial
+
+
+def barcode_svg(symbology, data):
+    """The barcode as an inline <svg> element (vector: crisp on any printer)."""
+    svg = get_barcode(symbology, data, writer=SVGWriter()).render(RENDER_OPTIONS).decode()
+    return svg[svg.index("<svg"):]
+
+
+def barcode_image(symbology, data):
+    """The same barcode as a raster image (Pillow), e.g. to decode it back."""
+    return get_barcode(symbology, data, writer=ImageWriter()).render(RENDER_OPTIONS)
