@@ -1,5 +1,8 @@
+import re
+
 import polib
 
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import file_path
 from odoo.tools.translate import TranslationModuleReader
@@ -16,3 +19,23 @@ class TestTranslationTemplate(TransactionCase):
         in_code = {row[4] for row in reader if row[0] == "stock_serial_tracking" and row[4]}
         self.assertIn("Next Serial", in_code)  # the reader really read the addon
         self.assertFalse(sorted(in_code - in_pot), "terms missing from the .pot: run make pot")
+
+    def test_french_translation_is_complete_and_keeps_placeholders(self):
+        pot = polib.pofile(file_path("stock_serial_tracking/i18n/stock_serial_tracking.pot"))
+        french = {entry.msgid: entry.msgstr
+                  for entry in polib.pofile(file_path("stock_serial_tracking/i18n/fr.po"))}
+        placeholder = re.compile(r"%\(\w+\)s|%s")
+        for entry in pot:
+            with self.subTest(msgid=entry.msgid):
+                self.assertTrue(french.get(entry.msgid), "untranslated")
+                self.assertEqual(sorted(placeholder.findall(entry.msgid)),
+                                 sorted(placeholder.findall(french[entry.msgid])))
+
+    def test_messages_reach_users_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["stock_serial_tracking"], ["fr_FR"])
+        product = self.env["product.product"].create(
+            {"name": "Portable", "is_storable": True, "tracking": "serial"})
+        self.env["stock.lot"].create({"name": "FR-1", "product_id": product.id})
+        with self.assertRaisesRegex(UserError, "ne peut plus être modifié : il a déjà 1 numéro"):
+            product.with_context(lang="fr_FR").tracking = "none"
