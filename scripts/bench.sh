@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: Odoo's native path and ours, side by side, in one run; prints ratios.
 source "$(dirname "$0")/env.sh"
-DB="${BENCH_DB:-serial_test}"
-PG_STARTED_HERE=
-setup_all
-trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
-ensure_test_db "$DB"
+prepare_test_db
 # Earlier runs roll back large inserts: start from a vacuumed database, not their debris.
 psql -d "$DB" -qc "VACUUM ANALYZE"
 log "Benchmarks on $DB (each in a rolled-back transaction)"

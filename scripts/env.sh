@@ -190,6 +190,16 @@ lint() {
             $(git ls-files -co --exclude-standard '*.py' | grep -v '^bench/\|^scripts/'))
 }
 
+# For scripts working on the test database: set everything up, start PostgreSQL if
+# needed (stopped again when the script ends), and refresh the database ($DB).
+prepare_test_db() {
+    DB="${TEST_DB:-serial_test}"
+    PG_STARTED_HERE=
+    setup_all
+    trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
+    ensure_test_db "$DB"
+}
+
 setup_all() {
     ensure_system_packages
     ensure_odoo_src

@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # `make pot`: export the addon's translatable terms with Odoo's own exporter.
 source "$(dirname "$0")/env.sh"
-DB="${TEST_DB:-serial_test}"
-PG_STARTED_HERE=
-setup_all
-trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
-ensure_test_db "$DB"
+prepare_test_db
 "$VENV/bin/python" "$ODOO_SRC/odoo-bin" i18n export -c "$ODOO_CONF" -d "$DB" \
     -o "$ADDON_DIR/i18n/$ADDON_NAME.pot" "$ADDON_NAME"
 log "Wrote i18n/$ADDON_NAME.pot"

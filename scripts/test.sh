@@ -2,11 +2,7 @@
 # `make test`: set up what is missing, refresh the test database, run every test.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k next_serial).
 source "$(dirname "$0")/env.sh"
-DB="${TEST_DB:-serial_test}"
-PG_STARTED_HERE=
-setup_all
-trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
-ensure_test_db "$DB"
+prepare_test_db
 
 log "Unit and integration tests (pytest-odoo)"
 # Collected through the addons-path link: pytest-odoo names the module after its folder.
