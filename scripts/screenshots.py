@@ -189,6 +189,11 @@ def main(base, db, out):
         browser.wait(".o_list_view .o_data_row")
         browser.shot(out / "screenshot_history.png")
         assert history["domain"]
+
+        lots = call("stock.lot", "search", [("name", "like", "LP-0000")], order="name")
+        browser.goto(f"{base}/report/html/stock_serial_tracking.report_serial_label_sheet/"
+                     f"{','.join(map(str, lots))}", ".o_serial_label")
+        browser.shot(out / "screenshot_labels.png")
     finally:
         browser.close()
 
