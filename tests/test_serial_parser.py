@@ -113,6 +113,14 @@ class TestSerialParser(BaseCase):
         self.assertEqual(parse_serials("ＳＮ１２, ＳＮ１-ＳＮ３").serials,
                          ["SN12", "SN1", "SN2", "SN3"])
 
+    def test_other_unicode_look_alikes_are_warned(self):
+        result = parse_serials("SN-1О0, 📦-7, SN-100")  # a Cyrillic О; an emoji
+        warnings = [token.warnings for token in result.tokens]
+        self.assertIn("'О' (U+041E)", warnings[0][0])
+        self.assertIn("(U+1F4E6)", warnings[1][0])
+        self.assertEqual(warnings[2], ())
+        self.assertEqual(len(result.serials), 3, "a warning, not an error")
+
     def test_markup_is_kept_as_text(self):
         result = parse_serials("<script>alert(1)</script>")
         self.assertEqual(result.serials, ["<script>alert(1)</script>"])

@@ -137,11 +137,13 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
         raw = match[0]
         token = TokenReport(raw, match.start(), line_starts)
         tokens.append(token)
-        serial = raw if raw.isascii() else normalize_serial(raw)
+        is_ascii = raw.isascii()
+        serial = raw if is_ascii else normalize_serial(raw)
+        is_ascii = is_ascii or serial.isascii()
         if serial[0] == '"' and serial[-1] == '"' and len(serial) > 1:
             serial = serial[1:-1].strip()  # a spreadsheet cell copied with its quotes
         # The usual short ASCII serial is cleared by one regex; anything else in full.
-        if len(serial) <= MAX_SERIAL_LENGTH and serial.isascii() and not _CONTROL_RE.search(serial):
+        if len(serial) <= MAX_SERIAL_LENGTH and is_ascii and not _CONTROL_RE.search(serial):
             problem = None
         else:
             problem = serial_problem(serial)
@@ -188,6 +190,11 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
             continue
         for candidate in candidates:
             first_seen[candidate] = token
+        if not is_ascii:
+            # Left after NFKC: Cyrillic or Greek letters that look Latin, emoji, accents.
+            others = ", ".join(f"{char!r} (U+{ord(char):04X})"
+                               for char in dict.fromkeys(serial) if not char.isascii())
+            token.warnings = (*token.warnings, f"contains non-ASCII characters: {others}")
         reading = lookalike_reading(serial) if token.kind == LITERAL else None
         if reading:
             # Named, not shown: in many fonts the letter looks just like the digit.
