@@ -122,6 +122,7 @@ def main(base, db, out):
         template = call("product.product", "read", [laptop], ["product_tmpl_id"])[0]
         browser.goto(f"{base}/odoo/action-stock.product_template_action_product/"
                      f"{template['product_tmpl_id'][0]}", ".o_form_view")
+        browser.shot(out / "screenshot_product_flag.png")
         browser.click("a[name=inventory]")
         browser.shot(out / "screenshot_product.png")
 
