@@ -133,17 +133,20 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
     serials = []
     first_seen = {}
     tokens = []
+    # Bound once: this loop runs for every token of a 100,000-token paste.
+    control_search, lookalike_search = _CONTROL_RE.search, _LOOKALIKE_RE.search
+    add_token, add_serial = tokens.append, serials.append
     for match in _TOKEN_RE.finditer(text):
         raw = match[0]
         token = TokenReport(raw, match.start(), line_starts)
-        tokens.append(token)
+        add_token(token)
         is_ascii = raw.isascii()
         serial = raw if is_ascii else normalize_serial(raw)
         is_ascii = is_ascii or serial.isascii()
         if serial[0] == '"' and serial[-1] == '"' and len(serial) > 1:
             serial = serial[1:-1].strip()  # a spreadsheet cell copied with its quotes
         # The usual short ASCII serial is cleared by one regex; anything else in full.
-        if len(serial) <= MAX_SERIAL_LENGTH and is_ascii and not _CONTROL_RE.search(serial):
+        if len(serial) <= MAX_SERIAL_LENGTH and is_ascii and not control_search(serial):
             problem = None
         else:
             problem = serial_problem(serial)
@@ -188,21 +191,26 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
             token.message = (f"{repeated!r} is already in the list ({earlier.text!r}, "
                              f"{earlier.where})")
             continue
-        for candidate in candidates:
-            first_seen[candidate] = token
+        if token.kind == LITERAL:
+            first_seen[serial] = token
+            add_serial(serial)
+            token.serials = candidates
+        else:
+            for candidate in candidates:
+                first_seen[candidate] = token
+            serials.extend(candidates)
+            token.serials = candidates
         if not is_ascii:
             # Left after NFKC: Cyrillic or Greek letters that look Latin, emoji, accents.
             others = ", ".join(f"{char!r} (U+{ord(char):04X})"
                                for char in dict.fromkeys(serial) if not char.isascii())
             token.warnings = (*token.warnings, f"contains non-ASCII characters: {others}")
-        reading = lookalike_reading(serial) if token.kind == LITERAL else None
-        if reading:
+        if token.kind == LITERAL and lookalike_search(serial):
+            reading = lookalike_reading(serial)
             # Named, not shown: in many fonts the letter looks just like the digit.
             letters = ", ".join(f"letter {serial[i]!r} at position {i + 1}"
                                 for i in range(len(serial)) if serial[i] != reading[i])
             token.warnings = (*token.warnings, f"looks like {reading}: {letters}")
-        token.serials = candidates
-        serials.extend(candidates)
     return ParseResult(serials=serials, tokens=tokens)
 
 
