@@ -42,11 +42,17 @@ class StockMove(models.Model):
                  "product_uom_qty", "has_tracking")
     def _compute_serial_count(self):
         for move in self:
-            count = sum(1 for line in move.move_line_ids if line.lot_id or line.lot_name)
+            count = len(move._entered_serials())
             expected = int(move.product_uom_qty)
             move.serial_count = count
             move.serials_complete = move.has_tracking != "serial" or count >= expected
             move.serial_progress = f"{count}/{expected}" if move.has_tracking == "serial" else ""
+
+    def _entered_serials(self):
+        """The serials already on this move's lines (existing lots or names typed)."""
+        self.ensure_one()
+        return [line.lot_id.name or line.lot_name for line in self.move_line_ids
+                if line.lot_id or line.lot_name]
 
     # -- Checking an entry ---------------------------------------------------------------
     def _max_serials_per_entry(self):
@@ -198,8 +204,7 @@ class StockMove(models.Model):
     def fill_serials_from_next_serial(self):
         """Give the units still without a serial the next serials of the product."""
         self.ensure_one()
-        present = [line.lot_id.name or line.lot_name for line in self.move_line_ids
-                   if line.lot_id or line.lot_name]
+        present = self._entered_serials()
         missing = int(self.product_uom_qty) - len(present)
         if missing <= 0:
             return 0

@@ -25,21 +25,15 @@ class StockSerialEntry(models.TransientModel):
     preview_html = fields.Html(string="Preview", compute="_compute_preview", sanitize=False)
 
     @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        move = self._move_from_defaults(values)
-        if not move:
-            return values
-        present = [line.lot_id.name or line.lot_name for line in move.move_line_ids
-                   if line.lot_id or line.lot_name]
+    def _defaults_for_move(self, move):
+        present = move._entered_serials()
         if present:
-            values["serials_text"] = "\n".join(present)
-        elif move.product_id.next_expected_serial:
+            return {"serials_text": "\n".join(present)}
+        if move.product_id.next_expected_serial:
             # As the specification asks: the first unit gets Next Serial, the rest follow.
-            generated = move.product_id._peek_serials(int(move.product_uom_qty))
-            values.update(serials_text="\n".join(generated),
-                          generated_serials="\n".join(generated))
-        return values
+            generated = "\n".join(move.product_id._peek_serials(int(move.product_uom_qty)))
+            return {"serials_text": generated, "generated_serials": generated}
+        return {}
 
     @api.depends("move_id.product_uom_qty")
     def _compute_expected_qty(self):

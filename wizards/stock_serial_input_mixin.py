@@ -28,9 +28,17 @@ class StockSerialInputMixin(models.AbstractModel):
         "cells as they are; 1000-1234 is a span of 235 serials.")
 
     @api.model
-    def _move_from_defaults(self, values):
-        """The move the dialog opens on, from its default values (empty if none)."""
-        return self.env["stock.move"].browse(values.get("move_id"))
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        move = self.env["stock.move"].browse(values.get("move_id"))
+        if move:
+            values.update(self._defaults_for_move(move))
+        return values
+
+    @api.model
+    def _defaults_for_move(self, move):
+        """What the dialog shows when it opens on `move` (field values)."""
+        return {}
 
     def on_barcode_scanned(self, barcode):
         try:

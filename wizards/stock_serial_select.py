@@ -21,21 +21,16 @@ class StockSerialSelect(models.TransientModel):
     messages_html = fields.Html(string="Messages", sanitize=False, readonly=True)
 
     @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        move = self._move_from_defaults(values)
-        if not move:
-            return values
+    def _defaults_for_move(self, move):
         expected = int(move.product_uom_qty)
         chosen = move.move_line_ids.lot_id
         quants = move._available_serial_quants(limit=expected + self.EXTRA_CANDIDATES)
         # The serials already reserved stay chosen; otherwise suggest the oldest (FIFO).
         suggested = chosen or quants[:expected].lot_id
-        values["line_ids"] = [Command.create({
+        return {"line_ids": [Command.create({
             "lot_id": quant.lot_id.id, "location_id": quant.location_id.id,
             "in_date": quant.in_date, "selected": quant.lot_id in suggested,
-        }) for quant in quants.sorted(lambda q: q.lot_id not in chosen)]
-        return values
+        }) for quant in quants.sorted(lambda q: q.lot_id not in chosen)]}
 
     @api.depends("line_ids.selected", "move_id.product_uom_qty")
     def _compute_counts(self):
