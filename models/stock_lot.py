@@ -1,8 +1,12 @@
+from collections import Counter
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.serial_parser import parse_serials
+from ..tools.serial_text import serial_problem
 
 SERIAL_STATUSES = [
     ("in_stock", "In stock"),
@@ -49,6 +53,72 @@ class StockLot(models.Model):
     serial_search = fields.Char(
         string="Serials", compute="_compute_serial_search", search="_search_serial_search",
         help="Search many serials at once: paste them with any separator.")
+
+    # -- Valid serial names on every path -------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_name_is_text(vals_list, "name")
+        self._check_unique_before_insert(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_name_is_text([vals], "name")
+        return super().write(vals)
+
+    @api.model
+    def _check_name_is_text(self, vals_list, field_name):
+        """Refuse a name that is not text before the ORM turns it into one (a list would
+        become the serial "['A', 'B']")."""
+        for vals in vals_list:
+            value = vals.get(field_name)
+            if value not in (None, False) and not isinstance(value, str):
+                raise ValidationError(self.env._(
+                    "A serial or lot number must be text, not %(type)s: %(value)r",
+                    type=type(value).__name__, value=value))
+
+    @api.constrains("name", "product_id")
+    def _check_serial_name(self):
+        self._check_serial_names(self.filtered(
+            lambda lot: lot.product_id.tracking == "serial").mapped("name"))
+
+    @api.model
+    def _check_serial_names(self, names):
+        """The rules of the serial dialogs, for serials written by any other path."""
+        problems = [(name, problem) for name in names
+                    if (problem := serial_problem(name) or (
+                        name != name.strip() and "starts or ends with white space"))]
+        if problems:
+            raise ValidationError(self.env._(
+                "These serial numbers cannot be saved:\n%s",
+                "\n".join(f"- {name!r}: the serial {problem}" for name, problem in problems)))
+
+    @api.model
+    def _check_unique_before_insert(self, vals_list):
+        """Odoo's duplicate check, run before the insert that the unique index would refuse
+        with a raw database error (the index stays as the backstop for concurrent inserts)."""
+        keys = Counter(
+            (vals.get("product_id") or self.env.context.get("default_product_id"),
+             vals.get("company_id") or False, vals["name"])
+            for vals in vals_list if vals.get("name"))
+        if not keys:
+            return
+        existing = self.sudo().with_context(active_test=False).search_fetch(
+            [("product_id", "in", [product for product, _company, _name in keys]),
+             ("name", "in", [name for _product, _company, name in keys])],
+            ["product_id", "company_id", "name"])
+        duplicates = {key for key, count in keys.items() if count > 1} | (
+            {(lot.product_id.id, lot.company_id.id, lot.name) for lot in existing} & keys.keys())
+        if duplicates:
+            products = self.env["product.product"].browse(
+                {product for product, _company, _name in duplicates})
+            raise ValidationError(self.env._(
+                "The combination of lot/serial number and product must be unique within a "
+                "company including when no company is defined.\nThe following combinations "
+                "contain duplicates:\n%(error_lines)s",
+                error_lines="\n".join(
+                    self.env._(" - Product: %(product)s, Lot/Serial Number: %(lot)s",
+                               product=products.browse(product).display_name, lot=name)
+                    for product, _company, name in sorted(duplicates, key=str))))
 
     @api.depends("quant_ids.quantity", "quant_ids.reserved_quantity",
                  "quant_ids.location_id.usage", "move_line_ids.state", "move_line_ids.date",
