@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools.serial_parser import parse_serials
 from ..tools.serial_text import serial_problem
@@ -201,6 +202,59 @@ class StockLot(models.Model):
         lots = self.search_fetch([("name", "in", serials)], ["name"])
         found = set(lots.mapped("name"))
         return {"found": lots.ids, "missing": [name for name in serials if name not in found]}
+
+    # -- Invariants ----------------------------------------------------------------------
+    @api.model
+    def _serial_invariant_violations(self):
+        """{rule: offending rows} for the rules no path may break, one query per rule.
+
+        Used by the concurrency tests; an administrator can run it to audit a database.
+        Untracked units of serialized products are reported too: Odoo lets a count load
+        them (opening stock), but each should get its serial.
+        """
+        def serial(table):  # restricts `table` to serialized products
+            return SQL("JOIN product_product product ON product.id = %s "
+                       "JOIN product_template template ON template.id = product.product_tmpl_id "
+                       "AND template.tracking = 'serial'", SQL.identifier(table, "product_id"))
+
+        internal = SQL("JOIN stock_location location ON location.id = quant.location_id "
+                       "AND location.usage = 'internal'")
+        rules = {
+            "lot with more than one unit in stock": SQL(
+                """SELECT quant.lot_id, SUM(quant.quantity) FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NOT NULL GROUP BY quant.lot_id
+                   HAVING SUM(quant.quantity) > 1""",
+                serial("quant"), internal),
+            "negative serial quant": SQL(
+                """SELECT quant.id, quant.lot_id, quant.quantity FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NOT NULL AND quant.quantity < 0""",
+                serial("quant"), internal),
+            "serial reserved more than it is in stock": SQL(
+                """SELECT quant.id, quant.lot_id, quant.quantity, quant.reserved_quantity
+                     FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NOT NULL AND quant.reserved_quantity > quant.quantity""",
+                serial("quant"), internal),
+            "serialized unit without a serial in stock": SQL(
+                """SELECT quant.id, quant.product_id, quant.quantity FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NULL AND quant.quantity != 0""",
+                serial("quant"), internal),
+            "done serial line with a quantity other than 1": SQL(
+                """SELECT line.id, line.lot_id, line.quantity_product_uom
+                     FROM stock_move_line line %s
+                    WHERE line.state = 'done' AND line.quantity_product_uom != 1""",
+                serial("line")),
+            "serial name twice for a product and company": SQL(
+                """SELECT lot.product_id, lot.company_id, lot.name, COUNT(*) FROM stock_lot lot
+                    GROUP BY lot.product_id, COALESCE(lot.company_id, 0), lot.company_id, lot.name
+                   HAVING COUNT(*) > 1"""),
+        }
+        self.env.flush_all()
+        violations = {}
+        for rule, query in rules.items():
+            rows = self.env.execute_query(query)
+            if rows:
+                violations[rule] = rows
+        return violations
 
     # -- Actions -----------------------------------------------------------------------
     def action_print_serial_labels(self):

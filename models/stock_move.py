@@ -23,6 +23,8 @@ class SerialEntryCheck:
     lots: dict = field(default_factory=dict)  # serial -> existing stock.lot id
     # Units taken from stock: serial -> (quant id, location id) of the unit to take.
     quants: dict = field(default_factory=dict)
+    # Other transfers' unpicked lines on the chosen units, released when they are taken.
+    taken_over: list = field(default_factory=list)
 
     @property
     def quant_locations(self):
@@ -201,24 +203,24 @@ class StockMove(models.Model):
                     product=self.product_id.display_name, company=self.company_id.name)))
         if not lots:
             return
-        own_reserved = {(line.lot_id.id, line.location_id.id) for line in self.move_line_ids
-                        if line.lot_id and line.quantity}
+        quant_rows = self._serial_quant_rows(lots, lock=lock)
+        # Other transfers' claims: a picked line is a serial chosen there (exclusive); an
+        # unpicked one is Odoo's own tentative reservation, which this choice takes over.
+        claims = self.env["stock.move.line"].search_fetch(
+            [("lot_id", "in", lots.ids), ("move_id", "!=", self.id), ("quantity", ">", 0),
+             ("state", "not in", ("done", "cancel"))], ["lot_id", "picked", "picking_id"])
+        chosen_elsewhere = {line.lot_id.id: line for line in claims if line.picked}
         names_by_id = {lot.id: lot.name for lot in lots}
-        for quant_id, lot_id, location_id, _quantity, reserved in self._serial_quant_rows(
-                lots, lock=lock):
-            if reserved <= 0 or (lot_id, location_id) in own_reserved:
+        for quant_id, lot_id, location_id, quantity, _reserved in quant_rows:
+            if quantity >= 1 and lot_id not in chosen_elsewhere:
                 check.quants.setdefault(names_by_id[lot_id], (quant_id, location_id))
-        unavailable = lots.filtered(lambda lot: lot.name not in check.quants)
-        if not unavailable:
-            return
-        reserving = {line.lot_id: line.picking_id for line in self.env["stock.move.line"]
-                     .search_fetch([("lot_id", "in", unavailable.ids), ("move_id", "!=", self.id),
-                                    ("state", "not in", ("done", "cancel"))],
-                                   ["lot_id", "picking_id"])}
-        for lot in unavailable:
+        check.taken_over = [line.id for line in claims
+                            if not line.picked and line.lot_id.name in check.quants]
+        for lot in lots.filtered(lambda lot: lot.name not in check.quants):
             usage = lot.location_id.usage
-            if lot in reserving:
-                message = self.env._("reserved on %s", reserving[lot].name)
+            if lot.id in chosen_elsewhere:
+                line = chosen_elsewhere[lot.id]
+                message = self.env._("chosen on %s", line.picking_id.name or line.reference)
             elif usage == "internal":
                 message = self.env._("is at %(where)s, not in %(origin)s",
                                      where=lot.location_id.display_name,
@@ -376,8 +378,10 @@ class StockMove(models.Model):
                 keep_ids.append(line.id)
                 kept_lots.add(line.lot_id.id)
         keep = self.move_line_ids.browse(keep_ids)
+        taken_over = self.move_line_ids.browse(check.taken_over).exists()
+        others = taken_over.move_id
         reservation_changes = Counter()  # quant id -> change of its reserved quantity
-        for quant_id in (self.move_line_ids - keep)._unlink_serial_lines():
+        for quant_id in (self.move_line_ids - keep | taken_over)._unlink_serial_lines():
             reservation_changes[quant_id] -= 1
         base = self._serial_line_base()
         new_vals = []
@@ -390,6 +394,8 @@ class StockMove(models.Model):
         self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
         keep.filtered(lambda line: not line.picked).picked = True
         self._recompute_state()
+        others._action_assign()  # the transfers whose tentative units were taken
+
 
     def action_open_serial_entry(self):
         """The receipt dialog, or the selector for units taken from stock."""

@@ -1,4 +1,5 @@
 from . import (
+    test_concurrency,
     test_delivery_serials,
     test_i18n,
     test_next_serial,

@@ -57,7 +57,7 @@ class TestDeliverySerials(SerialCase):
         selector = self.open_selector(delivery.move_ids)
         selector.serials_text = "D3, D1, E1, S1, NOPE"
         messages = selector.messages_html
-        self.assertIn(f"reserved on {busy.name}", messages)
+        self.assertIn(f"chosen on {busy.name}", messages)
         self.assertIn("is at WH/Other WH stock, not in WH/Stock", messages)
         self.assertIn("a serial of Scope, not of this product", messages)
         self.assertIn("unknown serial of Laptop in", messages)
