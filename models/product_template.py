@@ -302,7 +302,7 @@ class ProductTemplate(models.Model):
         # Odoo reuses any sequence with the typed prefix: never another product's own
         # Next Serial sequence, whose numbers it would consume.
         sequences_before = {template: template.lot_sequence_id for template in self}
-        super()._inverse_serial_prefix_format()
+        result = super()._inverse_serial_prefix_format()
         for template in self:
             sequence = template.lot_sequence_id
             adopted = sequence != sequences_before[template]
@@ -311,3 +311,4 @@ class ProductTemplate(models.Model):
                     "name": self.env._("%s serial numbers", template.display_name),
                     "code": "stock.lot.serial", "prefix": template.serial_prefix_format,
                     "padding": 7, "company_id": False})
+        return result
