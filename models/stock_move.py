@@ -153,7 +153,9 @@ class StockMove(models.Model):
             return self.env.execute_query(query)
         try:
             with self.env.cr.savepoint():
-                return self.env.execute_query(query)
+                # Not logged as a "bad query": a concurrent change is expected here.
+                self.env.cr.execute(query, log_exceptions=False)
+                return self.env.cr.fetchall()
         except psycopg2.errors.SerializationFailure:
             # Another transaction changed these units since ours began: say who has them
             # now, or let Odoo retry the whole request with a fresh view of the stock.

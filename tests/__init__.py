@@ -2,6 +2,7 @@ from . import (
     test_concurrency,
     test_delivery_serials,
     test_i18n,
+    test_integrity,
     test_next_serial,
     test_receipt_serials,
     test_returns_and_list,
