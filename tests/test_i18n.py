@@ -39,3 +39,24 @@ class TestTranslationTemplate(TransactionCase):
         self.env["stock.lot"].create({"name": "FR-1", "product_id": product.id})
         with self.assertRaisesRegex(UserError, "ne peut plus être modifié : il a déjà 1 numéro"):
             product.with_context(lang="fr_FR").tracking = "none"
+
+    def test_parser_messages_reach_users_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["stock_serial_tracking"], ["fr_FR"])
+        product = self.env["product.product"].create(
+            {"name": "Portable", "is_storable": True, "tracking": "serial"})
+        receipt = self.env["stock.picking"].create({
+            "picking_type_id": self.env.ref("stock.picking_type_in").id,
+            "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": 3})],
+        })
+        receipt.action_confirm()
+        french_user = self.env["res.users"].create({
+            "name": "Utilisateur", "login": "utilisateur_fr", "lang": "fr_FR",
+            "group_ids": [(6, 0, [self.env.ref("stock.group_stock_user").id])]})
+        with self.assertRaises(UserError) as caught:
+            receipt.move_ids.with_user(french_user).with_context(
+                lang=french_user.lang).set_serials_from_text("A\nB\nA")
+        message = str(caught.exception)
+        self.assertIn("A est saisi deux fois (d'abord ligne 1, colonne 1) (ligne 3, colonne 1)",
+                      message)
+        self.assertNotIn("entered twice", message)

@@ -120,7 +120,7 @@ class TestReceiptSerials(SerialCase):
             ("1-90, A1-A20", ["'A1-A20'", "limit of 100"]),
             ("Z" * 65, ["'" + "Z" * 65 + "'", "longer than 64 characters"]),
             ("OK, BAD\x00", ["'BAD\\x00'", "control character U+0000", "line 1, column 5"]),
-            ("A1, A2, A1", ["'A1' is already in the list"]),
+            ("A1, A2, A1", ["A1 is entered twice (first on line 1, column 1)"]),
             ("1-11", ["11 serials for 10 units"]),
         ]
         for text, fragments in cases:
@@ -209,7 +209,7 @@ class TestSerialEntryWizard(SerialCase):
         wizard = self.open_wizard()
         wizard.serials_text = "A, A"
         record = wizard.save()
-        with self.assertRaisesRegex(UserError, "'A' is already in the list"):
+        with self.assertRaisesRegex(UserError, r"A is entered twice \(first on line 1"):
             record.action_apply()
         self.assertEqual(self.serial_product.next_expected_serial, "SN-00001")
 

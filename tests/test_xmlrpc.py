@@ -50,7 +50,7 @@ class TestXmlRpcLifecycle(HttpCase):
             "stock.stock_location_stock", product_id, 3)
         self.refused("3 of 3 units without a serial", "stock.picking", "button_validate",
                      [receipt_id])
-        self.refused("'A' is already in the list", "stock.move", "set_serials_from_text",
+        self.refused("A is entered twice", "stock.move", "set_serials_from_text",
                      [move_id], "A, A")
         self.assertEqual(self.call("stock.move", "set_serials_from_text", [move_id],
                                    "RPC-00007-RPC-00009"), 3)

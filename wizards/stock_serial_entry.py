@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.serial_parser import SPAN
+from ..models.serial_messages import serial_text
 from .stock_serial_input_mixin import PREVIEW_ROWS
 
 
@@ -63,10 +63,9 @@ class StockSerialEntry(models.TransientModel):
                            "<th>{}</th></tr></thead><tbody>").format(
                 _("Entered"), _("Where"), _("Read as"))
             for token in check.tokens[:PREVIEW_ROWS]:
-                became = token.describe() if token.kind == SPAN else (
-                    token.message or _("serial"))
                 html += Markup("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>").format(
-                    token.text, token.where, became)
+                    token.text, serial_text(self.env, token.where),
+                    serial_text(self.env, token.describe()))
             if len(check.tokens) > PREVIEW_ROWS:
                 html += Markup('<tr><td colspan="3">{}</td></tr>').format(
                     _("and %s more entries", len(check.tokens) - PREVIEW_ROWS))
