@@ -4,7 +4,6 @@ from hypothesis import strategies as st
 from odoo.tests import BaseCase, tagged
 
 from ..tools.gs1 import FNC1, gs1_payload
-from ..tools.serial_text import SerialMessage, SerialTextError
 from ..tools.serial_parser import (
     DUPLICATE,
     ERROR,
@@ -14,6 +13,7 @@ from ..tools.serial_parser import (
     format_serials,
     parse_serials,
 )
+from ..tools.serial_text import SerialMessage, SerialTextError
 
 
 @tagged("post_install", "-at_install")
