@@ -1,16 +1,21 @@
+import importlib.util
 import re
 import socket
 import subprocess
+import sys
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 from unittest.mock import patch
 
 from lxml import html as lxml_html
 
 from odoo.addons.base.models import ir_actions_report
 from odoo.service import server as odoo_server
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import BaseCase, Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..tools import labels
 from ..tools.labels import barcode_image, label_barcode
 from .common import SerialCase, require_module
 
@@ -138,3 +143,40 @@ class TestSerialLabels(SerialCase):
         self.assertEqual(label_barcode("X1", "4012345000016")[0], "gs1_128")
         self.assertEqual(label_barcode("X" * 21, "04012345000016")[0], "code128")
         self.assertEqual(label_barcode("X1", "not-a-gtin")[0], "code128")
+
+
+@tagged("post_install", "-at_install")
+class TestPythonBarcodeShadowed(BaseCase):
+    """Another package installed under the import name `barcode` (the PyPI package
+    `barcode`) makes the addon fail to load with an error that names python-barcode."""
+
+    def test_import_error_names_python_barcode(self):
+        with tempfile.TemporaryDirectory() as folder:
+            impostor = Path(folder, "barcode")
+            impostor.mkdir()
+            (impostor / "__init__.py").write_text("VERSION = '1.0'\n")
+            spec = importlib.util.spec_from_file_location("labels_under_test", labels.__file__)
+            with self.barcode_modules_unloaded(), \
+                    patch.object(sys, "path", [folder, *sys.path]), \
+                    self.assertRaises(ImportError) as caught:
+                spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        message = str(caught.exception)
+        self.assertIn("needs python-barcode", message)
+        self.assertIn(str(impostor / "__init__.py"), message)
+
+    @contextmanager
+    def barcode_modules_unloaded(self):
+        """Forget the imported `barcode` modules for the block, then put python-barcode's
+        back (only those entries of sys.modules change: server threads may import)."""
+        def barcode_modules():
+            return {name: module for name, module in sys.modules.items()
+                    if name == "barcode" or name.startswith("barcode.")}
+        loaded = barcode_modules()
+        try:
+            for name in loaded:
+                del sys.modules[name]
+            yield
+        finally:
+            for name in barcode_modules():
+                del sys.modules[name]
+            sys.modules.update(loaded)
