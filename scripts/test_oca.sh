@@ -11,7 +11,7 @@ setup_all
 trap '[ -n "$PG_STARTED_HERE" ] && stop_postgres' EXIT
 log_file="$LOCAL_DIR/test-oca.log"
 
-dropdb --if-exists "$DB"
+drop_db "$DB"
 depends=$("$VENV/bin/python" -c 'import ast, sys
 print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' "$ADDON_DIR/__manifest__.py")
 log "Fresh database $DB: $depends with demo data (no tests)"

@@ -10,7 +10,7 @@ DB="${WHEEL_TEST_DB:-serial_wheel}"
 PG_STARTED_HERE=
 setup_all
 work=$(mktemp -d)
-trap 'rm -rf "$work"; dropdb --if-exists "$DB" 2>/dev/null; [ -n "$PG_STARTED_HERE" ] && stop_postgres; true' EXIT
+trap 'rm -rf "$work"; drop_db "$DB"; [ -n "$PG_STARTED_HERE" ] && stop_postgres; true' EXIT
 
 log "Building the wheel with whool"
 git clone --quiet "$ADDON_DIR" "$work/$ADDON_NAME"
@@ -29,7 +29,7 @@ installed="$work/site/odoo/addons/$ADDON_NAME"
 log "Installing the addon from the wheel on $DB (this checkout is not on the addons path)"
 sed "s|^addons_path = .*|addons_path = $ODOO_SRC/addons,$ODOO_SRC/odoo/addons|" "$ODOO_CONF" \
     >"$work/odoo.conf"
-dropdb --if-exists "$DB"
+drop_db "$DB"
 export PYTHONPATH="$work/site"
 "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$work/odoo.conf" -d "$DB" -i "$ADDON_NAME" \
     --stop-after-init --log-level=warn
