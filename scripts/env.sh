@@ -181,10 +181,20 @@ stop_postgres() {
 
 # Every process of this checkout: its Odoo servers, test runs and benchmarks all run the
 # checkout's virtualenv or configuration, both under the state folder (its PostgreSQL
-# clusters too, when not running as root: stop_postgres stops those).
+# clusters too, when not running as root: stop_postgres stops those). Read from /proc:
+# a minimal Debian has no ps.
 checkout_pids() {
-    ps -eo pid=,args= | grep -F -- "$LOCAL_DIR/" | grep -v -F -e "grep -F" -e "/bin/postgres " \
-        | awk -v self=$$ '$1 != self {print $1}' || true
+    local cmdline pid args
+    for cmdline in /proc/[0-9]*/cmdline; do
+        pid=${cmdline#/proc/}
+        pid=${pid%/cmdline}
+        [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+        args=$( { tr '\0' ' ' <"$cmdline"; } 2>/dev/null) || continue  # gone meanwhile
+        case "$args" in
+            *"/bin/postgres "*) ;;
+            *"$LOCAL_DIR/"*) echo "$pid" ;;
+        esac
+    done
 }
 
 stop_checkout_processes() {
