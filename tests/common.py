@@ -25,7 +25,7 @@ def require_module(test, name):
     try:
         return importlib.import_module(name)
     except ImportError:
-        test.skipTest(f"{name} is not installed (pip install -r requirements-test.txt)")
+        test.skipTest(f"{name} is not installed (pip install -r test-requirements.txt)")
 
 
 class SerialCase(TransactionCase):
