@@ -1,6 +1,7 @@
 from . import (
     test_concurrency,
     test_delivery_serials,
+    test_external_api,
     test_i18n,
     test_integrity,
     test_next_serial,
@@ -11,5 +12,4 @@ from . import (
     test_serial_text,
     test_serialized_flag,
     test_tours,
-    test_xmlrpc,
 )

@@ -3,11 +3,11 @@ import time
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from .common import SerialCase
+from .common import SerialCase, committed_env
 
 
 @tagged("post_install", "-at_install")
@@ -259,9 +259,9 @@ class TestSerialEntryWizard(SerialCase):
 class TestSerialUniqueUnderConcurrency(SerialCase):
     """Two transactions creating the same serial: the database refuses the second."""
 
+    @mute_logger("odoo.sql_db")  # the refused INSERT is logged as a "bad query"
     def test_unique_index_refuses_the_second_transaction(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             product_id = env["product.product"].create(
                 {"name": "Race", "is_storable": True, "tracking": "serial"}).id
         self.addCleanup(self._cleanup, product_id)
@@ -270,8 +270,7 @@ class TestSerialUniqueUnderConcurrency(SerialCase):
 
         def receive(worker, before_commit=None):
             try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
+                with committed_env(self.registry) as env:
                     env["stock.lot"].create({"name": "RACE-1", "product_id": product_id})
                     env.flush_all()
                     if before_commit:
@@ -294,12 +293,11 @@ class TestSerialUniqueUnderConcurrency(SerialCase):
         second.join(timeout=60)
         self.assertEqual(outcomes["first"], "created")
         self.assertIn("stock_lot_product_company_name_uniq", outcomes["second"])
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT count(*) FROM stock_lot WHERE product_id = %s", [product_id])
-            self.assertEqual(cr.fetchone()[0], 1)
+        with committed_env(self.registry) as env:
+            env.cr.execute("SELECT count(*) FROM stock_lot WHERE product_id = %s", [product_id])
+            self.assertEqual(env.cr.fetchone()[0], 1)
 
     def _cleanup(self, product_id):
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM stock_lot WHERE product_id = %s", [product_id])
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
+            env.cr.execute("DELETE FROM stock_lot WHERE product_id = %s", [product_id])
             env["product.product"].browse(product_id).product_tmpl_id.unlink()

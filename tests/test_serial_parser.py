@@ -1,6 +1,3 @@
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from odoo.tests import BaseCase, tagged
 
 from ..tools.gs1 import FNC1, gs1_payload
@@ -14,6 +11,7 @@ from ..tools.serial_parser import (
     parse_serials,
 )
 from ..tools.serial_text import SerialMessage, SerialTextError
+from .common import require_module
 
 
 @tagged("post_install", "-at_install")
@@ -156,28 +154,47 @@ class TestSerialParser(BaseCase):
                          f"0104012345000010{FNC1}21SN-7")
 
 
-SERIAL_CHARS = st.sampled_from("0123456789ABCXYZabclIOo-_/ .#ＳＮ１２")
-TEXT = st.text(alphabet=st.one_of(SERIAL_CHARS, st.sampled_from(",;\t\r\n"), st.characters()),
-               max_size=200)
-
-
 @tagged("post_install", "-at_install")
 class TestSerialParserProperties(BaseCase):
+    """Properties that hold for any text, checked on random ones by hypothesis (an optional
+    test library: these tests skip without it)."""
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(text=TEXT, spans=st.booleans(), cap=st.integers(min_value=1, max_value=50))
-    def test_never_raises_and_respects_the_cap(self, text, spans, cap):
-        result = parse_serials(text, spans=spans, max_serials=cap)
-        self.assertLessEqual(len(result.serials), cap)
-        self.assertEqual(len(result.serials), len(set(result.serials)))
-        # Every token is accounted for: a serial (or span of them), or a reason it is not.
-        for token in result.tokens:
-            self.assertTrue(token.serials or token.message)
-        self.assertEqual(len(result.serials), sum(
-            len(token.serials) for token in result.tokens if token.kind in (LITERAL, SPAN)))
+    def setUp(self):
+        super().setUp()
+        self.hypothesis = require_module(self, "hypothesis")
+        st = self.st = require_module(self, "hypothesis.strategies")
+        serial_chars = st.sampled_from("0123456789ABCXYZabclIOo-_/ .#ＳＮ１２")
+        self.text = st.text(
+            alphabet=st.one_of(serial_chars, st.sampled_from(",;\t\r\n"), st.characters()),
+            max_size=200)
 
-    @settings(max_examples=300, deadline=None)
-    @given(text=TEXT, spans=st.booleans())
-    def test_parsing_the_printed_result_gives_the_same_serials(self, text, spans):
-        serials = parse_serials(text, spans=spans).serials
-        self.assertEqual(parse_serials(format_serials(serials), spans=spans).serials, serials)
+    def test_never_raises_and_respects_the_cap(self):
+        hypothesis, st = self.hypothesis, self.st
+
+        @hypothesis.settings(max_examples=300, deadline=None,
+                             suppress_health_check=[hypothesis.HealthCheck.too_slow])
+        @hypothesis.given(text=self.text, spans=st.booleans(),
+                          cap=st.integers(min_value=1, max_value=50))
+        def check(text, spans, cap):
+            result = parse_serials(text, spans=spans, max_serials=cap)
+            self.assertLessEqual(len(result.serials), cap)
+            self.assertEqual(len(result.serials), len(set(result.serials)))
+            # Every token is accounted for: a serial (or span of them), or a reason it is not.
+            for token in result.tokens:
+                self.assertTrue(token.serials or token.message)
+            self.assertEqual(len(result.serials), sum(
+                len(token.serials) for token in result.tokens if token.kind in (LITERAL, SPAN)))
+
+        check()
+
+    def test_parsing_the_printed_result_gives_the_same_serials(self):
+        hypothesis = self.hypothesis
+
+        @hypothesis.settings(max_examples=300, deadline=None)
+        @hypothesis.given(text=self.text, spans=self.st.booleans())
+        def check(text, spans):
+            serials = parse_serials(text, spans=spans).serials
+            self.assertEqual(parse_serials(format_serials(serials), spans=spans).serials,
+                             serials)
+
+        check()
