@@ -158,6 +158,8 @@ class StockMove(models.Model):
         if not lock:
             return self.env.execute_query(query)
         try:
+            # The savepoint flushes pending writes (units received in this transaction),
+            # and keeps the transaction usable to report a conflict.
             with self.env.cr.savepoint():
                 # Not logged as a "bad query": a concurrent change is expected here.
                 self.env.cr.execute(query, log_exceptions=False)
