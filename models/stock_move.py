@@ -155,11 +155,11 @@ class StockMove(models.Model):
             product=self.product_id.id, lots=tuple(lots.ids), company=self.company_id.id,
             source_path=self.location_id.parent_path + "%",
             lock=SQL("FOR NO KEY UPDATE OF quant") if lock else SQL())
+        self.env["stock.quant"].flush_model()  # units received in this transaction count
         if not lock:
             return self.env.execute_query(query)
         try:
-            # The savepoint flushes pending writes (units received in this transaction),
-            # and keeps the transaction usable to report a conflict.
+            # The savepoint keeps the transaction usable to report a conflict.
             with self.env.cr.savepoint():
                 # Not logged as a "bad query": a concurrent change is expected here.
                 self.env.cr.execute(query, log_exceptions=False)
