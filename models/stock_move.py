@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -60,6 +60,31 @@ class StockMove(models.Model):
             move.serial_count = count
             move.serials_complete = move.has_tracking != "serial" or count >= expected
             move.serial_progress = f"{count}/{expected}" if move.has_tracking == "serial" else ""
+
+    def write(self, vals):
+        if "quantity" in vals or "move_line_ids" in vals:
+            self._check_done_serial_moves_unchanged(vals)
+        return super().write(vals)
+
+    def _check_done_serial_moves_unchanged(self, vals=None):
+        """Done moves of serialized products get no new or changed units (`vals` None: new
+        lines are being added): Odoo would add lines without serials, or ship units nobody
+        chose."""
+        def changes(move):
+            if vals is None:
+                return True
+            adds_lines = any(command[0] == Command.CREATE
+                             for command in vals.get("move_line_ids") or ())
+            return adds_lines or ("quantity" in vals and move.product_uom.compare(
+                vals["quantity"], move.quantity) != 0)
+
+        done = self.filtered(lambda move: move.state == "done" and move.has_tracking == "serial"
+                             and changes(move))
+        if done:
+            raise UserError(self.env._(
+                "The units of done serial moves cannot change (%(moves)s). Correct stock with "
+                "a return or an inventory adjustment instead.",
+                moves=", ".join(move.picking_id.name or move.reference for move in done[:10])))
 
     def _serial_units(self):
         """Units of the move in the product's unit: a Dozen received is 12 serials."""
@@ -285,7 +310,7 @@ class StockMove(models.Model):
                         picking_type.display_name)))
 
     # -- Writing serials -----------------------------------------------------------------
-    def set_serials_from_text(self, text, spans=True, *unexpected, **unexpected_keywords):
+    def set_serials_from_text(self, text=None, spans=True, *unexpected, **unexpected_keywords):
         """Replace this move's serials with those in `text` (separators, spans, ...).
 
         The public entry point for XML-RPC clients and the Barcode app, on receipts (new

@@ -28,13 +28,46 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env["stock.lot"]._check_name_is_text(vals_list, "lot_name")
-        return super().create(vals_list)
+        self.env["stock.move"].browse(
+            {vals["move_id"] for vals in vals_list if vals.get("move_id")}
+        )._check_done_serial_moves_unchanged()
+        lines = super().create(vals_list)
+        lines._check_serials_chosen_once()
+        return lines
 
     def write(self, vals):
         self.env["stock.lot"]._check_name_is_text([vals], "lot_name")
         if DONE_SERIAL_FIELDS.intersection(vals):
             self._check_done_serial_lines_unchanged(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "lot_id" in vals or vals.get("picked"):
+            self._check_serials_chosen_once()
+        return result
+
+    def _check_serials_chosen_once(self):
+        """A serial is chosen (picked) on one open transfer at a time, whichever client
+        picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
+        the same unit and over-reserve it; the second one is refused, naming the first."""
+        chosen = self.filtered(lambda line: line.picked and line.lot_id
+                               and line.product_id.tracking == "serial"
+                               and line.state not in ("done", "cancel")
+                               and line.location_id.usage == "internal")
+        if not chosen:
+            return
+        elsewhere = self.search_fetch(
+            [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
+             ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
+             ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
+        holders = {line.lot_id: line for line in elsewhere}
+        problems = [self.env._("%(serial)s (%(product)s) is chosen on %(transfer)s",
+                               serial=line.lot_id.name, product=line.product_id.display_name,
+                               transfer=holders[line.lot_id].picking_id.name
+                               or holders[line.lot_id].reference)
+                    for line in chosen if line.lot_id in holders
+                    and holders[line.lot_id].move_id != line.move_id]
+        if problems:
+            raise UserError(self.env._("A serial can be chosen on one transfer at a time:\n%s",
+                                       "\n".join(f"- {problem}" for problem in problems)))
 
     def _check_done_serial_lines_unchanged(self, vals):
         """A done serial line records where a unit went: it is not edited afterwards."""
