@@ -27,6 +27,9 @@
         "demo/stock_serial_tracking_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "stock_serial_tracking/static/src/**/*",
+        ],
         "web.assets_tests": [
             "stock_serial_tracking/static/tests/tours/*.js",
         ],

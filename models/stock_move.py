@@ -7,7 +7,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.serial_parser import DEFAULT_MAX_SERIALS, compile_serial_pattern, parse_serials
+from ..tools.serial_parser import (
+    DEFAULT_MAX_SERIALS,
+    DUPLICATE,
+    compile_serial_pattern,
+    parse_serials,
+)
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 
@@ -410,3 +415,23 @@ class StockMove(models.Model):
             "target": "new",
             "context": {"default_move_id": self.id},
         }
+
+    # -- Scanning (UI endpoints: the wizards and the scanner screen) ----------------------
+    def _check_scanned_serial(self, text, serial, spans=False, check_quantity=True):
+        """Check `text` once `serial` is added after it: (check, problems of the scan).
+
+        Only problems about the scanned serial (or the count it would exceed) refuse the
+        scan; mistakes already in the text are for the preview to show.
+        """
+        self.ensure_one()
+        text = (text or "").rstrip()
+        check = self._check_serial_entry(f"{text}\n{serial}" if text else serial,
+                                         spans=spans, check_quantity=check_quantity)
+        if check.tokens and check.tokens[-1].kind == DUPLICATE:
+            return check, [self.env._("already entered")]
+        problems = [message for subject, message in check.errors
+                    if subject in (serial, repr(serial))]
+        expected = int(self.product_uom_qty)
+        if check_quantity and not problems and len(check.serials) > expected:
+            problems.append(self.env._("all %s units already have their serial", expected))
+        return check, problems

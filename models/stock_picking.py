@@ -9,11 +9,28 @@ class StockPicking(models.Model):
         help="Some serialized units of this transfer have no serial number yet.")
 
     serial_lot_count = fields.Integer(compute="_compute_serial_lot_count")
+    has_serial_moves = fields.Boolean(
+        compute="_compute_serial_entries",
+        help="Serialized units remain to be received or shipped on this transfer.")
+    serials_entered = fields.Boolean(
+        compute="_compute_serial_entries",
+        help="Serials are entered on this transfer (received or not yet): labels can print.")
 
     @api.depends("move_line_ids.lot_id")
     def _compute_serial_lot_count(self):
         for picking in self:
             picking.serial_lot_count = len(picking._serial_lots())
+
+    @api.depends("move_ids.has_tracking", "move_ids.state", "move_line_ids.lot_id",
+                 "move_line_ids.lot_name")
+    def _compute_serial_entries(self):
+        for picking in self:
+            picking.has_serial_moves = any(
+                move.has_tracking == "serial" and move.state not in ("draft", "done", "cancel")
+                for move in picking.move_ids)
+            picking.serials_entered = any(
+                line.product_id.tracking == "serial" and (line.lot_id or line.lot_name)
+                for line in picking.move_line_ids)
 
     def _serial_lots(self):
         return self.move_line_ids.filtered(
@@ -42,10 +59,12 @@ class StockPicking(models.Model):
                 if move.state not in ("done", "cancel"))
 
     def action_open_serial_entry(self):
-        """Open the serial dialog on the first serialized move still missing serials."""
+        """Open the serial dialog on the first serialized move still missing serials, or
+        on the first serialized move (to change serials Odoo reserved or already entered)."""
         self.ensure_one()
-        move = self.move_ids.filtered(
-            lambda m: not m.serials_complete and m.state not in ("done", "cancel"))[:1]
+        moves = self.move_ids.filtered(
+            lambda m: m.has_tracking == "serial" and m.state not in ("draft", "done", "cancel"))
+        move = moves.filtered(lambda m: not m.serials_complete)[:1] or moves[:1]
         return move.action_open_serial_entry() if move else False
 
     def _sanity_check(self, separate_pickings=True):

@@ -63,3 +63,13 @@ class SerialTourCase(HttpCase):
                         "stock_serial_scan_tour", login="admin", timeout=120)
         self.assertEqual(sorted(receipt.move_line_ids.mapped("lot_name")),
                          ["SCAN-0001", "SCAN-0002"])
+
+    def test_receipt_defects(self):
+        """Issue 11: what a new user met on a receipt, desktop."""
+        receipt = self.create_receipt(3)
+        self.start_tour(f"/odoo/action-stock.action_picking_tree_incoming/{receipt.id}",
+                        "stock_serial_receipt_defects_tour", login="admin", timeout=120)
+        self.assertEqual(sorted(receipt.move_line_ids.mapped("lot_name")),
+                         ["LBL-1", "LBL-2", "LBL-3"])
+        self.assertEqual(self.product.next_expected_serial, "TL-00001",
+                         "the suggested serials were replaced, not used")

@@ -44,6 +44,7 @@ class TokenReport:
     serials: tuple = ()
     message: str = ""
     warnings: tuple = ()
+    first: object = None  # for a duplicate: the earlier token that holds the serial
 
     # Line and column are worked out only for the tokens someone looks at.
     @property
@@ -187,7 +188,7 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
             repeated = next((c for c in candidates if c in first_seen), None)
         if repeated is not None:
             earlier = first_seen[repeated]
-            token.kind = DUPLICATE
+            token.kind, token.first = DUPLICATE, earlier
             token.message = (f"{repeated!r} is already in the list ({earlier.text!r}, "
                              f"{earlier.where})")
             continue

@@ -1,0 +1,121 @@
+import { registry } from "@web/core/registry";
+import { lastTone, recordTones, scan } from "./serial_tour_helpers";
+
+const BOX = ".modal .o_field_widget[name=serials_text] textarea";
+const PREVIEW = ".modal .o_serial_entry_preview";
+const FEEDBACK = ".modal .o_serial_scan_feedback";
+
+/** Fails the step unless the last tone played is `expected` ("ok" or "refused"). */
+function expectTone(expected) {
+    return () => {
+        if (lastTone() !== expected) {
+            throw new Error(`expected a "${expected}" tone, heard ${window.serialTones}`);
+        }
+    };
+}
+
+/**
+ * A receipt of 3 Tour Laptops (Next Serial TL-00001), as a new user meets it: issue 11,
+ * defects 1, 2, 4, 6, 8 (re-open after Apply), 9 and 10.
+ */
+registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
+    steps: () => [
+        {
+            content: "Nothing to print yet: no Serial Labels button (defect 4)",
+            trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_print_serial_labels]))",
+            run: recordTones,
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
+            run: "click",
+        },
+        {
+            content: "The refusal's Enter Serials button opens the dialog (defect 1)",
+            trigger: ".modal .o_serials_missing_dialog button.o_enter_serials",
+            run: "click",
+        },
+        {
+            content: "Suggested from Next Serial, complete: green",
+            trigger: `${PREVIEW} .o_serial_state_complete:contains('3 serials for 3 expected units')`,
+            run: () => scan("LBL-1"),
+        },
+        {
+            content: "The first scan replaces the suggestion instead of duplicating it (defect 9)",
+            trigger: `${FEEDBACK}.o_scan_ok:contains('LBL-1 added')`,
+            run: expectTone("ok"),
+        },
+        {
+            trigger: `${PREVIEW} .o_serial_state_short:contains('1 serial for 3 expected units')`,
+            run: () => scan("LBL-1"),
+        },
+        {
+            content: "A refused scan is answered inline, with a low tone, no modal (defect 10)",
+            trigger: `${FEEDBACK}.o_scan_refused:contains('LBL-1 refused: already entered')`,
+            run: () => {
+                expectTone("refused")();
+                if (document.querySelectorAll(".modal").length !== 1) {
+                    throw new Error("a refused scan must not open a dialog");
+                }
+            },
+        },
+        {
+            content: "Clear empties the box (defect 9)",
+            trigger: ".modal .o_serial_clear",
+            run: "click",
+        },
+        {
+            content: "An empty box is a hint, not an error (defect 9)",
+            trigger: `${PREVIEW}:contains('Scan, type or paste the serials of the 3 expected units'):not(:has(.alert-danger))`,
+        },
+        {
+            content: "Type without leaving the box",
+            trigger: BOX,
+            run: async (helpers) => await helpers.edit("LBL-1\nLBL-1\nLX-0OO10", BOX),
+        },
+        {
+            content: "The preview follows the typing (defect 2); errors make the count red (defect 6)",
+            trigger: `${PREVIEW} .o_serial_state_errors:contains('2 serials for 3 expected units')`,
+        },
+        {
+            content: "A duplicate reads as a person says it (defect 6)",
+            trigger: `${PREVIEW} tr.table-danger:contains('entered twice (first on line 1)')`,
+        },
+        {
+            content: "The look-alike is flagged in the table too (defect 6)",
+            trigger: `${PREVIEW} tr.table-warning:contains('looks like LX-00010')`,
+        },
+        {
+            trigger: BOX,
+            run: async (helpers) => await helpers.edit("LBL-1, LBL-2, LBL-3", BOX),
+        },
+        {
+            trigger: `${PREVIEW} .o_serial_state_complete:contains('3 serials for 3 expected units')`,
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('3/3')",
+        },
+        {
+            content: "Serials entered, not yet received: labels can print (defect 4)",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_print_serial_labels]",
+        },
+        {
+            content: "Back into the dialog after Apply (defect 8)",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_open_serial_entry]:contains('Serials')",
+            run: "click",
+        },
+        {
+            trigger: `${PREVIEW} .o_serial_state_complete:contains('3 serials for 3 expected units')`,
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
