@@ -21,6 +21,7 @@
         "wizards/stock_serial_label_print.xml",
         "report/serial_label_report.xml",
         "views/product_template_views.xml",
+        "views/stock_picking_type_views.xml",
         "views/stock_picking_views.xml",
     ],
     "demo": [

@@ -435,3 +435,37 @@ class StockMove(models.Model):
         if check_quantity and not problems and len(check.serials) > expected:
             problems.append(self.env._("all %s units already have their serial", expected))
         return check, problems
+
+    def _scanned_serials(self):
+        """The serials the scanner screen counts: on deliveries only those picked (Odoo
+        reserves serials at confirmation, which nobody has scanned yet); on receipts all
+        the serials entered."""
+        self.ensure_one()
+        if self._takes_serials_from_stock():
+            return [line.lot_id.name for line in self.move_line_ids
+                    if line.picked and line.lot_id]
+        return self._entered_serials()
+
+    def _add_scanned_serial(self, serial):
+        """Add one scanned serial to this move, written at once and picked; UserError
+        with the reasons when the move's rules refuse it."""
+        check, problems = self._check_scanned_serial(
+            "\n".join(self._scanned_serials()), serial)
+        if problems:
+            raise UserError(self.env._("%(serial)s refused: %(problems)s",
+                                       serial=serial, problems="; ".join(problems)))
+        self._write_serial_lines(check)
+        self.picked = True
+
+    def _remove_scanned_serial(self, serial):
+        """Take one scanned serial off this move (the scanner screen's undo)."""
+        remaining = [name for name in self._scanned_serials() if name != serial]
+        if remaining:
+            check = self._check_serial_entry("\n".join(remaining), spans=False)
+            check.raise_on_errors(self)
+            self._write_serial_lines(check)
+            self.picked = True
+        elif self._takes_serials_from_stock():
+            self._do_unreserve()
+        else:
+            self.move_line_ids.unlink()

@@ -7,6 +7,7 @@ from . import (
     test_returns_and_list,
     test_serial_labels,
     test_serial_parser,
+    test_serial_scan,
     test_serial_text,
     test_serialized_flag,
     test_tours,

@@ -73,3 +73,49 @@ class SerialTourCase(HttpCase):
                          ["LBL-1", "LBL-2", "LBL-3"])
         self.assertEqual(self.product.next_expected_serial, "TL-00001",
                          "the suggested serials were replaced, not used")
+
+    def create_delivery(self, quantity):
+        stock = self.env.ref("stock.stock_location_stock")
+        customers = self.env.ref("stock.stock_location_customers")
+        delivery = self.env["stock.picking"].create({
+            "picking_type_id": self.env.ref("stock.picking_type_out").id,
+            "partner_id": self.env["res.partner"].create({"name": "Tour Customer"}).id,
+            "location_id": stock.id, "location_dest_id": customers.id,
+            "move_ids": [Command.create({
+                "product_id": self.product.id, "product_uom_qty": quantity,
+                "location_id": stock.id, "location_dest_id": customers.id})],
+        })
+        delivery.action_confirm()
+        return delivery
+
+    def test_scan_screen_receive_and_ship_on_a_phone(self):
+        """Issue 11, done when: on a 390×844 touch screen, receive 5 units and ship 3 by
+        scans alone (a keyboard-wedge scanner through Odoo's barcode service), each scan
+        answered within a second."""
+        self.browser_size, self.touch_enabled = "390x844", True
+        receipt = self.create_receipt(5)
+        delivery = self.create_delivery(3)
+        self.start_tour("/odoo/scan-serials", "stock_serial_scan_phone_tour", login="admin",
+                        timeout=180, step_delay=None)
+        self.assertEqual((receipt.state, delivery.state), ("done", "done"))
+        lots = self.env["stock.lot"].search([("product_id", "=", self.product.id)])
+        self.assertEqual({lot.name: lot.serial_status for lot in lots},
+                         {"PH-1": "in_stock", "PH-2": "delivered", "PH-3": "in_stock",
+                          "PH-4": "delivered", "PH-5": "delivered"})
+
+    def test_scan_screen_refusals_undo_and_backorder(self):
+        """From the Inventory overview: GS1, an unknown serial, a duplicate, a serial of
+        another product, a GS1 of another GTIN, undo, then validate with a backorder."""
+        receipt = self.create_receipt(4)
+        receipt.move_ids.set_serials_from_text("TS-1-TS-4")
+        receipt.button_validate()
+        scope = self.env["product.product"].create({
+            "name": "Tour Scope", "is_storable": True, "tracking": "serial"})
+        self.env["stock.lot"].create({"name": "SC-1", "product_id": scope.id})
+        delivery = self.create_delivery(3)
+        self.start_tour("/odoo/action-stock.stock_picking_type_action",
+                        "stock_serial_scan_refusals_tour", login="admin", timeout=180)
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(sorted(delivery.move_line_ids.lot_id.mapped("name")), ["TS-2", "TS-4"])
+        backorder = self.env["stock.picking"].search([("backorder_id", "=", delivery.id)])
+        self.assertEqual(backorder.move_ids.product_uom_qty, 1)

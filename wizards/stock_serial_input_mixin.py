@@ -79,15 +79,27 @@ class StockSerialInputMixin(models.AbstractModel):
 
     def _serial_from_scan(self, barcode):
         """The serial carried by a scan: the scan itself, or AI (21) of a GS1 barcode."""
+        return self._serial_for_product(barcode, self.product_id)
+
+    @api.model
+    def _gs1_elements(self, barcode):
+        """{AI: value} of a GS1 scan, None for a plain serial (see tools/gs1.py)."""
         payload = gs1_payload(barcode)
         if payload is None:
-            return barcode.strip()
+            return None
         nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
         elements = {element["ai"]: element["value"]
                     for element in nomenclature.gs1_decompose_extended(payload) or []}
         if not elements:
             raise UserError(self.env._("%s could not be read as a GS1 barcode.", barcode))
-        product = self.product_id
+        return elements
+
+    @api.model
+    def _serial_for_product(self, barcode, product):
+        """The serial of `product` a scan carries; a GS1 scan of another GTIN is refused."""
+        elements = self._gs1_elements(barcode)
+        if elements is None:
+            return barcode.strip()
         gtin = elements.get("01")
         product_gtin = (product.barcode or "").strip()
         if gtin and product_gtin and gtin.zfill(14) != product_gtin.zfill(14):
