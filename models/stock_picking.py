@@ -127,7 +127,7 @@ class StockPicking(models.Model):
                 "barcode": move.product_id.barcode or "",
                 "serialized": move.has_tracking == "serial",
                 "done": len(scanned),
-                "expected": int(move.product_uom_qty),
+                "expected": move._serial_units(),
                 "last_serials": scanned[-3:][::-1],
             })
         return {"id": self.id, "name": self.name, "state": self.state,
@@ -180,7 +180,7 @@ class StockPicking(models.Model):
         return {"ok": True, "move_id": move.id, "serial": serial, "message": self.env._(
             "%(serial)s: %(product)s %(done)s/%(expected)s", serial=serial,
             product=move.product_id.display_name, done=len(move._scanned_serials()),
-            expected=int(move.product_uom_qty))}
+            expected=move._serial_units())}
 
     def _serial_scan_move(self, serial, moves, selected):
         """The line a plain serial goes to: the one selected (by its product's scan), the
