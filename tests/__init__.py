@@ -11,5 +11,6 @@ from . import (
     test_serial_text,
     test_serialized_flag,
     test_tours,
+    test_ui_defects,
     test_xmlrpc,
 )

@@ -119,3 +119,14 @@ class SerialTourCase(HttpCase):
         self.assertEqual(sorted(delivery.move_line_ids.lot_id.mapped("name")), ["TS-2", "TS-4"])
         backorder = self.env["stock.picking"].search([("backorder_id", "=", delivery.id)])
         self.assertEqual(backorder.move_ids.product_uom_qty, 1)
+
+    def test_product_form_and_serial_list(self):
+        """Issue 11, defects 3, 5 and 7 (product form, serial search)."""
+        receipt = self.create_receipt(3)
+        receipt.move_ids.set_serials_from_text("TS-1-TS-3")
+        receipt.button_validate()
+        template = self.product.product_tmpl_id
+        self.start_tour(f"/odoo/action-stock.product_template_action_product/{template.id}",
+                        "stock_serial_product_and_list_tour", login="admin", timeout=120)
+        fresh = self.env["product.template"].search([("name", "=", "Tour Fresh")])
+        self.assertEqual((fresh.tracking, fresh.next_expected_serial), ("serial", "TF-00001"))
