@@ -130,3 +130,16 @@ class SerialTourCase(HttpCase):
                         "stock_serial_product_and_list_tour", login="admin", timeout=120)
         fresh = self.env["product.template"].search([("name", "=", "Tour Fresh")])
         self.assertEqual((fresh.tracking, fresh.next_expected_serial), ("serial", "TF-00001"))
+
+    def test_delivery_on_a_phone(self):
+        """Issue 11, defects 8 and 2 on a 390×844 touch screen."""
+        self.browser_size, self.touch_enabled = "390x844", True
+        receipt = self.create_receipt(5)
+        receipt.move_ids.set_serials_from_text("TD-1-TD-5")
+        receipt.button_validate()
+        delivery = self.create_delivery(3)
+        delivery.action_assign()
+        self.start_tour(f"/odoo/action-stock.action_picking_tree_outgoing/{delivery.id}",
+                        "stock_serial_phone_delivery_tour", login="admin", timeout=120)
+        self.assertEqual(sorted(delivery.move_line_ids.lot_id.mapped("name")),
+                         ["TD-1", "TD-4", "TD-5"])

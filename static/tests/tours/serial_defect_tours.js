@@ -119,3 +119,74 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
         },
     ],
 });
+
+const SELECTOR_BOX = ".modal .o_field_widget[name=serials_text] textarea";
+const TICKED = ".modal .o_field_widget[name=selected_count]";
+
+/**
+ * A delivery on a 390×844 phone, where Odoo reserved serials at confirmation: the card
+ * shows Serials n/N and a Serials button (defect 8); in the selector a serial typed then
+ * Enter, or scanned while the cursor is in the box, is ticked at once (defect 2).
+ */
+registry.category("web_tour.tours").add("stock_serial_phone_delivery_tour", {
+    steps: () => [
+        {
+            content: "The operation card shows the serial progress (defect 8)",
+            trigger: ".o_field_widget[name=move_ids] .o_kanban_record .o_serial_card:contains('3/3')",
+        },
+        {
+            content: "The selector opens although Odoo reserved the serials (defect 8)",
+            trigger: ".o_field_widget[name=move_ids] .o_kanban_record .o_serial_card button[name=action_open_serial_entry]",
+            run: "click",
+        },
+        {
+            trigger: `${TICKED}:contains('3')`,
+        },
+        {
+            trigger: ".modal button[name=action_select_none]",
+            run: "click",
+        },
+        {
+            trigger: `${TICKED}:contains('0')`,
+        },
+        {
+            content: "Type a serial and press Enter, without leaving the box (defect 2)",
+            trigger: SELECTOR_BOX,
+            run: async (helpers) => {
+                await helpers.edit("TD-4", SELECTOR_BOX);
+                await helpers.press("Enter");
+            },
+        },
+        {
+            trigger: `${TICKED}:contains('1')`,
+        },
+        {
+            content: "A scanner typing into the box (keys, then Enter) ticks too (defect 2)",
+            trigger: `${SELECTOR_BOX}:focus`,
+            run: async (helpers) => {
+                await helpers.fill("TD-5", SELECTOR_BOX);
+                await helpers.press("Enter");
+            },
+        },
+        {
+            trigger: `${TICKED}:contains('2')`,
+        },
+        {
+            trigger: ".modal .o_serial_scan_feedback.o_scan_ok:contains('1 of 1 serials ticked')",
+        },
+        {
+            trigger: ".modal .o_data_row:has(td:contains('TD-1')) .o_boolean_toggle input",
+            run: "click",
+        },
+        {
+            trigger: `${TICKED}:contains('3')`,
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=move_ids] .o_kanban_record .o_serial_card:contains('3/3')",
+        },
+    ],
+});
