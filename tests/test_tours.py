@@ -66,6 +66,14 @@ class SerialTourCase(HttpCase):
 
     def test_receipt_defects(self):
         """Issue 11: what a new user met on a receipt, desktop."""
+        self.check_receipt_defects()
+
+    def test_receipt_defects_on_a_phone(self):
+        """The same on a 390×844 touch screen (defects 9 and 10 were met there)."""
+        self.browser_size, self.touch_enabled = "390x844", True
+        self.check_receipt_defects()
+
+    def check_receipt_defects(self):
         receipt = self.create_receipt(3)
         self.start_tour(f"/odoo/action-stock.action_picking_tree_incoming/{receipt.id}",
                         "stock_serial_receipt_defects_tour", login="admin", timeout=120)

@@ -71,7 +71,9 @@ class StockSerialEntry(models.TransientModel):
                           "%(count)s serials for %(expected)s expected units", count=count,
                           expected=self.expected_qty) if count != 1 else
                       _("1 serial for %s expected units", self.expected_qty))
-        html += self._render_problems(errors, check.warnings)
+        warnings = [(_("line %s", token.line) + f" · {token.text}", warning)
+                    for token in check.tokens for warning in token.warnings]
+        html += self._render_problems(errors, warnings)
         html += Markup('<table class="table table-sm"><thead><tr><th>{}</th><th>{}</th>'
                        "<th>{}</th></tr></thead><tbody>").format(
             _("Entered"), _("Line"), _("Read as"))
