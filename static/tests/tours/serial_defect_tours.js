@@ -15,6 +15,29 @@ function expectTone(expected) {
 }
 
 /**
+ * Clicks the header button `name` of the form: in the status bar on a desktop, in its
+ * "More" menu on a phone (where only the first button stays visible).
+ */
+function clickStatusbarButton(name, content) {
+    const button = `.o_statusbar_buttons button[name=${name}]`;
+    return [
+        {
+            content,
+            trigger: ".o_form_view .o_statusbar_buttons",
+            run: async (helpers) => {
+                if (!document.querySelector(`.o_form_view ${button}`)) {
+                    await helpers.click(".o_form_view .o_statusbar_buttons button[title=More]");
+                }
+            },
+        },
+        {
+            trigger: `.o_form_view ${button}, .o-dropdown--menu button[name=${name}]`,
+            run: "click",
+        },
+    ];
+}
+
+/**
  * A receipt of 3 Tour Laptops (Next Serial TL-00001), as a new user meets it: issue 11,
  * defects 1, 2, 4, 6, 8 (re-open after Apply), 9 and 10.
  */
@@ -25,10 +48,7 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
             trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_print_serial_labels]))",
             run: recordTones,
         },
-        {
-            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
-            run: "click",
-        },
+        ...clickStatusbarButton("button_validate", "Validate"),
         {
             content: "The refusal's Enter Serials button opens the dialog (defect 1)",
             trigger: ".modal .o_serials_missing_dialog button.o_enter_serials",
@@ -96,15 +116,28 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('3/3')",
+            content: "3/3 on the operation's row (desktop) or card (phone)",
+            trigger: [
+                ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('3/3')",
+                ".o_field_widget[name=move_ids] .o_serial_card:contains('3/3')",
+            ].join(", "),
         },
         {
             content: "Serials entered, not yet received: labels can print (defect 4)",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_print_serial_labels]",
+            trigger: ".o_form_view .o_statusbar_buttons",
+            run: async (helpers) => {
+                if (!document.querySelector(".o_statusbar_buttons button[name=action_print_serial_labels]")) {
+                    await helpers.click(".o_form_view .o_statusbar_buttons button[title=More]");
+                }
+            },
+        },
+        {
+            trigger: ".o_statusbar_buttons button[name=action_print_serial_labels], .o-dropdown--menu button[name=action_print_serial_labels]",
+            run: () => document.body.click(),
         },
         {
             content: "Back into the dialog after Apply (defect 8)",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_open_serial_entry]:contains('Serials')",
+            trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
             run: "click",
         },
         {

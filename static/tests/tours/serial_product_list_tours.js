@@ -84,7 +84,14 @@ registry.category("web_tour.tours").add("stock_serial_product_and_list_tour", {
             trigger: ".o_list_view:not(:has(.o_data_row td[name=name]:contains('TS-2')))",
         },
         {
+            content: "The serial column is wide enough for a whole serial (defect 7)",
             trigger: ".o_list_view .o_data_row td[name=name]:contains('TS-1')",
+            run: () => {
+                const width = document.querySelector(".o_list_view th[data-name=name]").offsetWidth;
+                if (width < 170) {
+                    throw new Error(`the serial column is ${width} px wide`);
+                }
+            },
         },
     ],
 });
