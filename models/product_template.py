@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..tools.serial_parser import compile_serial_pattern
 from ..tools.serial_text import SerialCounter, SerialTextError
+from .serial_messages import serial_text
 
 MANAGER_GROUP = "stock.group_stock_manager"
 # The code of a product's own Next Serial sequence, which no other product may adopt.
@@ -87,8 +88,8 @@ class ProductTemplate(models.Model):
         for template in self:
             try:
                 compile_serial_pattern(template.serial_pattern)
-            except ValueError as error:
-                raise ValidationError(str(error)) from None
+            except SerialTextError as error:
+                raise ValidationError(serial_text(self.env, error.message)) from None
 
     @api.depends("tracking")
     def _compute_is_serialized(self):
@@ -146,8 +147,9 @@ class ProductTemplate(models.Model):
             try:
                 counter = SerialCounter.parse(template.next_expected_serial)
             except SerialTextError as error:
-                raise UserError(self.env._("%(product)s: %(error)s",
-                                           product=template.display_name, error=error)) from None
+                raise UserError(self.env._(
+                    "%(product)s: %(error)s", product=template.display_name,
+                    error=serial_text(self.env, error.message))) from None
             values = {
                 # ir.sequence interpolates %(year)s and the like: a literal % must be doubled.
                 "prefix": counter.prefix.replace("%", "%%"),

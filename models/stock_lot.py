@@ -7,7 +7,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.serial_parser import parse_serials
-from ..tools.serial_text import serial_problem
+from ..tools.serial_text import stored_serial_problem
+from .serial_messages import serial_text
 
 SERIAL_STATUSES = [
     ("in_stock", "In stock"),
@@ -86,12 +87,12 @@ class StockLot(models.Model):
     def _check_serial_names(self, names):
         """The rules of the serial dialogs, for serials written by any other path."""
         problems = [(name, problem) for name in names
-                    if (problem := serial_problem(name) or (
-                        name != name.strip() and "starts or ends with white space"))]
+                    if (problem := stored_serial_problem(name))]
         if problems:
             raise ValidationError(self.env._(
                 "These serial numbers cannot be saved:\n%s",
-                "\n".join(f"- {name!r}: the serial {problem}" for name, problem in problems)))
+                "\n".join(f"- {name!r}: {serial_text(self.env, problem)}"
+                          for name, problem in problems)))
 
     @api.model
     def _check_unique_before_insert(self, vals_list):

@@ -13,6 +13,8 @@ from ..tools.serial_parser import (
     compile_serial_pattern,
     parse_serials,
 )
+from ..tools.serial_text import SerialTextError
+from .serial_messages import serial_text
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 
@@ -97,8 +99,8 @@ class StockMove(models.Model):
                                        self.product_id.display_name))
         try:
             pattern = compile_serial_pattern(self.product_id.serial_pattern)
-        except ValueError as error:
-            raise UserError(str(error)) from None
+        except SerialTextError as error:
+            raise UserError(serial_text(self.env, error.message)) from None
         parsed = parse_serials(text, spans=spans, max_serials=self._max_serials_per_entry(),
                                pattern=pattern)
         check = SerialEntryCheck(serials=parsed.serials, tokens=parsed.tokens)
@@ -106,9 +108,9 @@ class StockMove(models.Model):
             check.errors.append((self.env._("Serials"), self.env._("no serial number was entered")))
         # Tokens are quoted as typed, so that invisible characters show (\x00).
         for token in parsed.errors:
-            check.errors.append((repr(token.text), f"{token.message} ({token.where})"))
+            check.errors.append((repr(token.text), self._token_message(token, token.message)))
         for token, warning in parsed.warnings:
-            check.warnings.append((repr(token.text), f"{warning} ({token.where})"))
+            check.warnings.append((repr(token.text), self._token_message(token, warning)))
         expected = self._serial_units()
         if check_quantity and len(parsed.serials) > expected:
             check.errors.append((self.env._("Quantity"), self.env._(
@@ -121,6 +123,10 @@ class StockMove(models.Model):
             else:
                 self._check_known_serials(check)
         return check
+
+    def _token_message(self, token, message):
+        return self.env._("%(message)s (%(where)s)", message=serial_text(self.env, message),
+                          where=serial_text(self.env, token.where))
 
     def _takes_serials_from_stock(self):
         """Deliveries, internal transfers, vendor returns: units leave a stock location."""
@@ -158,7 +164,9 @@ class StockMove(models.Model):
             return self.env.execute_query(query)
         try:
             with self.env.cr.savepoint():
-                return self.env.execute_query(query)
+                # Not logged as a "bad query": a concurrent change is expected here.
+                self.env.cr.execute(query, log_exceptions=False)
+                return self.env.cr.fetchall()
         except psycopg2.errors.SerializationFailure:
             # Another transaction changed these units since ours began: say who has them
             # now, or let Odoo retry the whole request with a fresh view of the stock.

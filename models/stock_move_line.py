@@ -1,7 +1,7 @@
 from collections import Counter, defaultdict
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # Fields of a done serial line that decide where a unit is: frozen once it moved.
 DONE_SERIAL_FIELDS = frozenset({
@@ -127,7 +127,8 @@ class StockMoveLine(models.Model):
                                     location=location.display_name)
                          for lot, location in quants]
         if problems:
-            raise UserError(self.env._("A serial number can be received only once:\n%s",
+            # ValidationError, as Odoo's own duplicate-serial checks.
+            raise ValidationError(self.env._("A serial number can be received only once:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
 
     def _check_serials_at_source(self):
@@ -140,6 +141,9 @@ class StockMoveLine(models.Model):
             ["product_id", "location_id", "lot_id"], ["quantity:sum"])
         on_hand = {(product, location, lot): quantity
                    for product, location, lot, quantity in quants}
+        in_stock_somewhere = set(self.env["stock.quant"].sudo().search_fetch(
+            [("lot_id", "in", self.lot_id.ids), ("quantity", ">", 0),
+             ("location_id.usage", "=", "internal")], ["lot_id"]).lot_id)
         chosen_elsewhere = {line.lot_id: line for line in self.search_fetch(
             [("lot_id", "in", self.lot_id.ids), ("picked", "=", True),
              ("state", "not in", ("done", "cancel")), ("id", "not in", self.ids)],
@@ -154,9 +158,12 @@ class StockMoveLine(models.Model):
                     serial=serial, product=line.product_id.display_name,
                     transfer=other.picking_id.name or other.reference))
                 continue
-            here = on_hand.get((line.product_id, line.location_id, line.lot_id), 0)
+            if on_hand.get((line.product_id, line.location_id, line.lot_id), 0) >= 1:
+                continue
+            # Odoo gives an untracked unit there this serial — unless it is a unit already
+            # in stock somewhere else, which would then be in two places.
             untracked = on_hand.get((line.product_id, line.location_id, line.lot_id.browse()), 0)
-            if here >= 1 or (here <= 0 and untracked >= 1):
+            if untracked >= 1 and line.lot_id not in in_stock_somewhere:
                 continue
             where = line.lot_id.location_id.display_name or self.env._("nowhere in stock")
             problems.append(self.env._(

@@ -30,7 +30,7 @@ class StockQuant(models.Model):
                   AND package_id IS NOT DISTINCT FROM %s AND owner_id IS NOT DISTINCT FROM %s
                   FOR NO KEY UPDATE""",
             product.id, location.id, lot.id, package.id if package else None,
-            owner.id if owner else None))
+            owner.id if owner else None), log_exceptions=False)  # retried by Odoo, not a bug
 
     @api.model
     def _update_reserved_quantity(self, product_id, location_id, quantity, lot_id=None,

@@ -1,7 +1,9 @@
 from . import (
     test_concurrency,
     test_delivery_serials,
+    test_external_api,
     test_i18n,
+    test_integrity,
     test_next_serial,
     test_receipt_serials,
     test_returns_and_list,
@@ -12,5 +14,4 @@ from . import (
     test_serialized_flag,
     test_tours,
     test_ui_defects,
-    test_xmlrpc,
 )

@@ -34,6 +34,12 @@ class SerialTourCase(HttpCase):
         self.assertEqual(sorted(receipt.move_line_ids.lot_id.mapped("name")),
                          ["1000", "1001", "1002", "1003", "1004", "111", "2000", "2001", "2002"])
 
+    def test_missing_serials_error_opens_the_dialog(self):
+        receipt = self.create_receipt(2)
+        self.start_tour(f"/odoo/action-stock.action_picking_tree_incoming/{receipt.id}",
+                        "stock_serial_missing_tour", login="admin", timeout=120)
+        self.assertEqual(sorted(receipt.move_line_ids.mapped("lot_name")), ["MISS-1", "MISS-2"])
+
     def test_delivery_and_return(self):
         receipt = self.create_receipt(5)
         receipt.move_ids.set_serials_from_text("TD-1-TD-5")

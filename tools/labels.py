@@ -1,9 +1,34 @@
 """What a serial label's barcode encodes, rendered by python-barcode (no Odoo import)."""
 
+import importlib
 import re
 
-from barcode import get as get_barcode
-from barcode.writer import ImageWriter, SVGWriter
+_NOT_PYTHON_BARCODE = (
+    "stock_serial_tracking needs python-barcode (pip install python-barcode), whose "
+    "import name is 'barcode'; the module 'barcode' found at {where} is another package "
+    "(e.g. the PyPI package 'barcode'): uninstall it, then reinstall python-barcode.")
+
+
+def _import_python_barcode():
+    """python-barcode's `get` and writers, or an ImportError that names python-barcode.
+
+    The import name `barcode` is also taken by other PyPI packages; whichever is
+    installed last wins, and a bare `from barcode import get` failure would not say why.
+    """
+    try:
+        module = importlib.import_module("barcode")
+    except ImportError as error:
+        raise ImportError("stock_serial_tracking needs python-barcode "
+                          "(pip install python-barcode)") from error
+    try:
+        writer = importlib.import_module("barcode.writer")
+        return module.get, writer.ImageWriter, writer.SVGWriter
+    except (ImportError, AttributeError) as error:
+        where = getattr(module, "__file__", None) or module.__name__
+        raise ImportError(_NOT_PYTHON_BARCODE.format(where=where)) from error
+
+
+get_barcode, ImageWriter, SVGWriter = _import_python_barcode()
 
 # GS1 AI (21): up to 20 characters of GS1's character set 82 (Odoo's rule uses the same).
 _GS1_SERIAL_RE = re.compile(r'^[!"%-/0-9:-?A-Z_a-z]{1,20}$')

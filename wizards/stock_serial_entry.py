@@ -3,7 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.serial_parser import DUPLICATE, ERROR, SPAN
+from ..models.serial_messages import serial_text
+from ..tools.serial_parser import DUPLICATE, ERROR
 from .stock_serial_input_mixin import PREVIEW_ROWS
 
 
@@ -71,7 +72,8 @@ class StockSerialEntry(models.TransientModel):
                           "%(count)s serials for %(expected)s expected units", count=count,
                           expected=self.expected_qty) if count != 1 else
                       _("1 serial for %s expected units", self.expected_qty))
-        warnings = [(_("line %s", token.line) + f" · {token.text}", warning)
+        warnings = [(_("line %s", token.line) + f" · {token.text}",
+                     serial_text(self.env, warning))
                     for token in check.tokens for warning in token.warnings]
         html += self._render_problems(errors, warnings)
         html += Markup('<table class="table table-sm"><thead><tr><th>{}</th><th>{}</th>'
@@ -96,20 +98,16 @@ class StockSerialEntry(models.TransientModel):
             (subject, message) for subject, message in check.errors if subject not in quoted]
 
     def _token_problem(self, token):
-        if token.kind == DUPLICATE:
-            # The parser quotes the serial and the first entry; a person wants the line.
-            return self.env._("entered twice (first on line %s)", token.first.line)
-        return token.message
+        return serial_text(self.env, token.message)
 
     def _preview_row(self, token):
         """(row class, entered text, line, what it was read as) for the table."""
-        _ = self.env._
         if token.kind in (ERROR, DUPLICATE):
             return "table-danger", token.text, token.line, self._token_problem(token)
-        read_as = token.describe() if token.kind == SPAN else _("serial")
+        read_as = serial_text(self.env, token.describe())
         if token.warnings:
             return "table-warning", token.text, token.line, "; ".join(
-                [read_as, *token.warnings])
+                [read_as, *(serial_text(self.env, warning) for warning in token.warnings)])
         return "", token.text, token.line, read_as
 
     # -- Scans ---------------------------------------------------------------------------

@@ -51,7 +51,7 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
         ...clickStatusbarButton("button_validate", "Validate"),
         {
             content: "The refusal's Enter Serials button opens the dialog (defect 1)",
-            trigger: ".modal .o_serials_missing_dialog button.o_enter_serials",
+            trigger: ".modal button.o_serials_missing_enter",
             run: "click",
         },
         {
@@ -98,7 +98,7 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
         },
         {
             content: "A duplicate reads as a person says it (defect 6)",
-            trigger: `${PREVIEW} tr.table-danger:contains('entered twice (first on line 1)')`,
+            trigger: `${PREVIEW} tr.table-danger:contains('entered twice (first on line 1, column 1)')`,
         },
         {
             content: "The look-alike is flagged in the table too (defect 6)",
