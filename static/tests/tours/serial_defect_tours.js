@@ -15,10 +15,10 @@ function expectTone(expected) {
 }
 
 /**
- * Clicks the header button `name` of the form: in the status bar on a desktop, in its
- * "More" menu on a phone (where only the first button stays visible).
+ * The header button `name` of the form: in the status bar on a desktop, in its "More"
+ * menu on a phone (where only the first button stays visible), opened first if needed.
  */
-function clickStatusbarButton(name, content) {
+function statusbarButton(name, content, run) {
     const button = `.o_statusbar_buttons button[name=${name}]`;
     return [
         {
@@ -30,10 +30,7 @@ function clickStatusbarButton(name, content) {
                 }
             },
         },
-        {
-            trigger: `.o_form_view ${button}, .o-dropdown--menu button[name=${name}]`,
-            run: "click",
-        },
+        { trigger: `.o_form_view ${button}, .o-dropdown--menu button[name=${name}]`, run },
     ];
 }
 
@@ -48,7 +45,7 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
             trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_print_serial_labels]))",
             run: recordTones,
         },
-        ...clickStatusbarButton("button_validate", "Validate"),
+        ...statusbarButton("button_validate", "Validate", "click"),
         {
             content: "The refusal's Enter Serials button opens the dialog (defect 1)",
             trigger: ".modal button.o_serials_missing_enter",
@@ -122,19 +119,11 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
                 ".o_field_widget[name=move_ids] .o_serial_card:contains('3/3')",
             ].join(", "),
         },
-        {
-            content: "Serials entered, not yet received: labels can print (defect 4)",
-            trigger: ".o_form_view .o_statusbar_buttons",
-            run: async (helpers) => {
-                if (!document.querySelector(".o_statusbar_buttons button[name=action_print_serial_labels]")) {
-                    await helpers.click(".o_form_view .o_statusbar_buttons button[title=More]");
-                }
-            },
-        },
-        {
-            trigger: ".o_statusbar_buttons button[name=action_print_serial_labels], .o-dropdown--menu button[name=action_print_serial_labels]",
-            run: () => document.body.click(),
-        },
+        ...statusbarButton(
+            "action_print_serial_labels",
+            "Serials entered, not yet received: labels can print (defect 4)",
+            () => document.body.click() // closes the phone's menu
+        ),
         {
             content: "Back into the dialog after Apply (defect 8)",
             trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",

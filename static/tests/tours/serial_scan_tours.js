@@ -32,6 +32,14 @@ function scanStep(barcode, expected, content) {
     ];
 }
 
+/** Scans the reference of the listed transfer whose name starts with `prefix`. */
+function scanTransfer(prefix) {
+    const name = [...document.querySelectorAll(".o_serial_scan_transfer .fw-bold")]
+        .map((el) => el.textContent)
+        .find((text) => text.startsWith(prefix));
+    scan(name);
+}
+
 const ok = (text) => `${FEEDBACK}.o_scan_ok:contains('${text}')`;
 const refused = (text) => `${FEEDBACK}.o_scan_refused:contains('${text}')`;
 
@@ -45,13 +53,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_phone_tour", {
         {
             content: "Scan the receipt's reference",
             trigger: ".o_serial_scan .o_serial_scan_transfer:contains('WH/OUT/')",
-            run: () => {
-                const name = [...document.querySelectorAll(".o_serial_scan_transfer .fw-bold")]
-                    .map((el) => el.textContent)
-                    .find((text) => text.includes("WH/IN/"));
-                window.serialReceiptName = name;
-                scan(name);
-            },
+            run: () => scanTransfer("WH/IN/"),
         },
         {
             trigger: ".o_serial_scan_line:contains('Tour Laptop') .o_serial_scan_count:contains('0/5')",
@@ -69,12 +71,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_phone_tour", {
         {
             content: "Back on the list; scan the delivery's reference",
             trigger: ".o_serial_scan .o_serial_scan_transfer:contains('WH/OUT/')",
-            run: () => {
-                const name = [...document.querySelectorAll(".o_serial_scan_transfer .fw-bold")]
-                    .map((el) => el.textContent)
-                    .find((text) => text.includes("WH/OUT/"));
-                scan(name);
-            },
+            run: () => scanTransfer("WH/OUT/"),
         },
         {
             trigger: ".o_serial_scan_line:contains('Tour Laptop') .o_serial_scan_count:contains('0/3')",
