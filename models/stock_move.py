@@ -383,7 +383,10 @@ class StockMove(models.Model):
         """
         chosen = {check.lots[serial]: check.quants[serial] for serial in check.serials}
         keep_ids, kept_lots = [], set()
-        for line in self.move_line_ids:
+        lines = self.move_line_ids
+        lines.fetch(["lot_id", "location_id", "quantity", "product_uom_id", "package_id",
+                     "owner_id", "picked"])  # in one query, whatever the cache holds
+        for line in lines:
             quant = chosen.get(line.lot_id.id)
             if (quant and line.location_id.id == quant[1] and line.lot_id.id not in kept_lots
                     and line.quantity_product_uom == 1 and not line.package_id

@@ -61,7 +61,8 @@ class SerialTourCase(HttpCase):
 
     def test_missing_serials_error_opens_the_dialog(self):
         receipt = self.create_receipt(2)
-        with mute_logger("odoo.http"):  # the refused validation, expected
+        # The refused validation is logged by the server, as every UserError: expected.
+        with mute_logger("odoo.http"):
             self.start_tour(f"/odoo/action-stock.action_picking_tree_incoming/{receipt.id}",
                             "stock_serial_missing_tour", login="admin", timeout=120)
         self.assertEqual(sorted(receipt.move_line_ids.mapped("lot_name")), ["MISS-1", "MISS-2"])
