@@ -160,9 +160,11 @@ class StockMove(models.Model):
             product=self.product_id.id, lots=tuple(lots.ids), company=self.company_id.id,
             source_path=self.location_id.parent_path + "%",
             lock=SQL("FOR NO KEY UPDATE OF quant") if lock else SQL())
+        self.env["stock.quant"].flush_model()  # units received in this transaction count
         if not lock:
             return self.env.execute_query(query)
         try:
+            # The savepoint keeps the transaction usable to report a conflict.
             with self.env.cr.savepoint():
                 # Not logged as a "bad query": a concurrent change is expected here.
                 self.env.cr.execute(query, log_exceptions=False)
@@ -174,26 +176,36 @@ class StockMove(models.Model):
             raise
 
     def _raise_serials_taken_meanwhile(self, lots):
-        """Raise a UserError naming the transfers that took `lots` in transactions committed
-        after ours began (read through a new transaction, which sees them)."""
+        """Raise a UserError naming, for each of `lots` that another transaction took after
+        ours began, the open transfer that has it now (read through a new transaction,
+        which sees what ours cannot)."""
         with self.env.registry.cursor() as cr:
             cr.execute(SQL(
-                """SELECT lot.name, picking.name
-                     FROM stock_move_line line
-                     JOIN stock_lot lot ON lot.id = line.lot_id
-                     LEFT JOIN stock_picking picking ON picking.id = line.picking_id
-                    WHERE line.lot_id IN %s AND line.move_id != %s
-                      AND line.state NOT IN ('draft', 'cancel')
-                      AND line.company_id = %s
+                """SELECT lot.name, holder.name
+                     FROM stock_lot lot
+                     LEFT JOIN LATERAL (
+                          SELECT picking.name FROM stock_move_line line
+                            JOIN stock_picking picking ON picking.id = line.picking_id
+                           WHERE line.lot_id = lot.id AND line.move_id != %(move)s
+                             AND line.state NOT IN ('done', 'cancel') AND line.quantity > 0
+                           ORDER BY line.id DESC LIMIT 1) holder ON TRUE
+                    WHERE lot.id IN %(lots)s
+                      AND (holder.name IS NOT NULL OR NOT EXISTS (
+                          SELECT 1 FROM stock_quant quant
+                            JOIN stock_location location ON location.id = quant.location_id
+                           WHERE quant.lot_id = lot.id AND quant.quantity > 0
+                             AND location.usage = 'internal'))
                     ORDER BY lot.name""",
-                tuple(lots.ids), self.id, self.company_id.id))
+                move=self.id, lots=tuple(lots.ids)))
             taken = cr.fetchall()
         if taken:
             raise UserError(self.env._(
                 "The serials for %(product)s were not saved: another user has just taken "
                 "some of them:\n%(problems)s",
                 product=self.product_id.display_name,
-                problems="\n".join(f"- {serial}: {transfer or '?'}" for serial, transfer in taken)))
+                problems="\n".join(
+                    f"- {serial}: {transfer or self.env._('no longer in stock')}"
+                    for serial, transfer in taken)))
 
     def _check_serials_available(self, check, lock=False):
         """Each serial must be a unit of this product in stock where the move takes from,

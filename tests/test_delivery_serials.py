@@ -152,7 +152,10 @@ class TestDeliveryEntryIsSetWise(SerialCase):
         return count
 
     def test_query_count_does_not_grow_with_the_serials(self):
+        # A first entry loads what any entry needs once (metadata, chatter tracking).
+        self.queries_to_choose(["Q119", "Q120"])
         # The newest serials: not the ones Odoo reserved (oldest first), so every line changes.
-        few = self.queries_to_choose([f"Q{number:03d}" for number in range(116, 121)])
-        many = self.queries_to_choose([f"Q{number:03d}" for number in range(61, 116)])
-        self.assertLessEqual(many, few + 3, f"{few} queries for 5 serials, {many} for 55")
+        few = self.queries_to_choose([f"Q{number:03d}" for number in range(111, 116)])
+        many = self.queries_to_choose([f"Q{number:03d}" for number in range(51, 106)])
+        # Per serial, 55 serials would cost 50 more queries than 5; a few cache misses differ.
+        self.assertLessEqual(many, few + 10, f"{few} queries for 5 serials, {many} for 55")
