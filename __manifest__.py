@@ -21,6 +21,7 @@
         "wizards/stock_serial_label_print.xml",
         "report/serial_label_report.xml",
         "views/product_template_views.xml",
+        "views/stock_picking_type_views.xml",
         "views/stock_picking_views.xml",
     ],
     "demo": [
@@ -28,7 +29,7 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "stock_serial_tracking/static/src/serials_missing_dialog/*",
+            "stock_serial_tracking/static/src/**/*",
         ],
         "web.assets_tests": [
             "stock_serial_tracking/static/tests/tours/*.js",

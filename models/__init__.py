@@ -5,5 +5,6 @@ from . import (
     stock_move,
     stock_move_line,
     stock_picking,
+    stock_picking_type,
     stock_quant,
 )

@@ -314,3 +314,23 @@ class ProductTemplate(models.Model):
                     "code": "stock.lot.serial", "prefix": template.serial_prefix_format,
                     "padding": 7, "company_id": False})
         return result
+
+    # -- Product form (UI) ----------------------------------------------------------------
+    serialized_locked = fields.Boolean(
+        compute="_compute_serialized_locked",
+        help="The product already has stock history or orders: its tracking is final.")
+
+    @api.depends("tracking")
+    def _compute_serialized_locked(self):
+        locked = self.filtered("id")._serialized_lock_links()
+        for template in self:
+            template.serialized_locked = template in locked
+
+    @api.onchange("is_serialized")
+    def _onchange_is_serialized(self):
+        # What saving would do (see the inverse), shown before saving: Track Inventory by
+        # serial number, and the Next Serial field that comes with it.
+        if self.is_serialized:
+            self.is_storable, self.tracking = True, "serial"
+        elif self.tracking == "serial":
+            self.tracking = "none"

@@ -145,12 +145,14 @@ class StockLot(models.Model):
             last_line[line.lot_id] = line
         statuses = {"customer": "delivered", "supplier": "returned", "inventory": "scrapped"}
         for lot in self:
-            delivery = last_delivery.get(lot)
+            in_stock = lot.quant_ids.filtered(
+                lambda q: q.location_id.usage == "internal" and q.quantity > 0)
+            # A unit back in stock (returned) is no longer delivered: no customer shown,
+            # no customer warranty running, until it is delivered again.
+            delivery = False if in_stock else last_delivery.get(lot)
             lot.receipt_date = first_receipt.get(lot)
             lot.delivery_date = delivery.date if delivery else False
             lot.last_partner_id = delivery.picking_partner_id if delivery else False
-            in_stock = lot.quant_ids.filtered(
-                lambda q: q.location_id.usage == "internal" and q.quantity > 0)
             if in_stock:
                 reserved = any(quant.reserved_quantity > 0 for quant in in_stock)
                 lot.serial_status = "reserved" if reserved else "in_stock"
@@ -193,6 +195,11 @@ class StockLot(models.Model):
         text = value if isinstance(value, str) else "\n".join(value)
         serials = parse_serials(text).serials
         if len(serials) <= 1 and operator == "ilike":
+            words = text.split()
+            if len(words) > 1:
+                # A column pasted into the search box arrives with its line breaks turned
+                # into spaces: the words, or the whole text for a serial with a space.
+                return ["|", ("name", "in", words), ("name", "ilike", text.strip())]
             return [("name", "ilike", text.strip())]
         return [("name", "in", serials)]
 

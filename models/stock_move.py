@@ -7,7 +7,12 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.serial_parser import DEFAULT_MAX_SERIALS, compile_serial_pattern, parse_serials
+from ..tools.serial_parser import (
+    DEFAULT_MAX_SERIALS,
+    DUPLICATE,
+    compile_serial_pattern,
+    parse_serials,
+)
 from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
 
@@ -458,3 +463,56 @@ class StockMove(models.Model):
             "target": "new",
             "context": {"default_move_id": self.id},
         }
+
+    # -- Scanning (UI endpoints: the wizards and the scanner screen) ----------------------
+    def _check_scanned_serial(self, text, serial, spans=False, check_quantity=True,
+                              lock=False):
+        """Check `text` once `serial` is added after it: (check, problems of the scan).
+
+        Only problems about the scanned serial (or the count it would exceed) refuse the
+        scan; mistakes already in the text are for the preview to show.
+        """
+        self.ensure_one()
+        text = (text or "").rstrip()
+        check = self._check_serial_entry(f"{text}\n{serial}" if text else serial,
+                                         spans=spans, check_quantity=check_quantity, lock=lock)
+        if check.tokens and check.tokens[-1].kind == DUPLICATE:
+            return check, [self.env._("already entered")]
+        problems = [message for subject, message in check.errors
+                    if subject in (serial, repr(serial))]
+        expected = self._serial_units()
+        if check_quantity and not problems and len(check.serials) > expected:
+            problems.append(self.env._("all %s units already have their serial", expected))
+        return check, problems
+
+    def _scanned_serials(self):
+        """The serials the scanner screen counts: on deliveries only those chosen (picked;
+        Odoo reserves serials at confirmation, which nobody has scanned yet); on receipts
+        all the serials entered."""
+        self.ensure_one()
+        if self._takes_serials_from_stock():
+            return [line.lot_id.name for line in self.move_line_ids
+                    if line.picked and line.lot_id]
+        return self._entered_serials()
+
+    def _add_scanned_serial(self, serial):
+        """Add one scanned serial to this move, written at once; UserError with the
+        reasons when the move's rules refuse it."""
+        self._check_serials_editable()
+        check, problems = self._check_scanned_serial(
+            "\n".join(self._scanned_serials()), serial, lock=True)
+        if problems:
+            raise UserError(self.env._("%(serial)s refused: %(problems)s",
+                                       serial=serial, problems="; ".join(problems)))
+        self._write_serial_lines(check)
+
+    def _remove_scanned_serial(self, serial):
+        """Take one scanned serial off this move (the scanner screen's undo)."""
+        self._check_serials_editable()
+        remaining = [name for name in self._scanned_serials() if name != serial]
+        if remaining:
+            self._apply_serial_entry("\n".join(remaining), spans=False)
+        elif self._takes_serials_from_stock():
+            self._do_unreserve()
+        else:
+            self.move_line_ids.unlink()

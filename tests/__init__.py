@@ -9,7 +9,9 @@ from . import (
     test_returns_and_list,
     test_serial_labels,
     test_serial_parser,
+    test_serial_scan,
     test_serial_text,
     test_serialized_flag,
     test_tours,
+    test_ui_defects,
 )

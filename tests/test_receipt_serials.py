@@ -240,12 +240,36 @@ class TestSerialEntryWizard(SerialCase):
         wizard._barcode_scanned = "]d2010401234500001621SCAN-2"
         wizard._barcode_scanned = "(01)04012345000016(21)SCAN-3"
         self.assertEqual(wizard.serials_text.split(), ["PLAIN-1", "SCAN-2", "SCAN-3"])
+        self.assertEqual(wizard.scan_feedback["message"], "SCAN-3 added")
         record = wizard.save()
-        warning = record.on_barcode_scanned("]d2010000000000000021X")
-        self.assertIn("is for the GTIN 00000000000000", warning["warning"]["message"])
-        warning = record.on_barcode_scanned("(01)04012345000016")
-        self.assertIn("carries no serial number", warning["warning"]["message"])
+        # Refusals are answered inline (no modal would stop the next scan).
+        self.assertIsNone(record.on_barcode_scanned("]d2010000000000000021X"))
+        self.assertIn("is for the GTIN 00000000000000", record.scan_feedback["message"])
+        self.assertFalse(record.scan_feedback["ok"])
+        record.on_barcode_scanned("(01)04012345000016")
+        self.assertIn("carries no serial number", record.scan_feedback["message"])
+        record.on_barcode_scanned("SCAN-2")
+        self.assertEqual(record.scan_feedback["message"], "SCAN-2 refused: already entered")
         self.assertEqual(record.serials_text.split(), ["PLAIN-1", "SCAN-2", "SCAN-3"])
+
+    def test_first_scan_replaces_the_next_serial_suggestion(self):
+        wizard = self.open_wizard()
+        self.assertEqual(wizard.serial_count, 5)
+        wizard._barcode_scanned = "SN-00001"
+        self.assertEqual(wizard.serials_text, "SN-00001", "not a duplicate of the suggestion")
+        self.assertTrue(wizard.scan_feedback["ok"])
+
+    def test_empty_box_is_a_hint_and_errors_read_as_lines(self):
+        wizard = self.open_wizard()
+        wizard.serials_text = ""
+        self.assertIn("Scan, type or paste the serials of the 5 expected units",
+                      wizard.preview_html)
+        self.assertNotIn("alert-danger", wizard.preview_html)
+        wizard.serials_text = "LX-1\nLX-2\nLX-1\nLX-0OO10"
+        self.assertIn("o_serial_state_errors", wizard.preview_html)
+        self.assertIn("entered twice (first on line 1, column 1)", wizard.preview_html)
+        self.assertNotIn("is already in the list", wizard.preview_html)
+        self.assertIn("looks like LX-00010", wizard.preview_html)
 
     def test_access_rights(self):
         self.open_wizard(user=self.stock_user).save().action_apply()

@@ -35,6 +35,7 @@ _GS1_SERIAL_RE = re.compile(r'^[!"%-/0-9:-?A-Z_a-z]{1,20}$')
 _GTIN_RE = re.compile(r"^(\d{8}|\d{12}|\d{13}|\d{14})$")
 RENDER_OPTIONS = {"write_text": False, "module_height": 9.0, "module_width": 0.25,
                   "quiet_zone": 2.5, "compress": False}
+MIN_MODULE_MM, MAX_MODULE_MM = 0.15, 0.5
 
 
 def label_barcode(serial, gtin=None):
@@ -50,9 +51,23 @@ def label_barcode(serial, gtin=None):
     return "code128", serial, serial
 
 
-def barcode_svg(symbology, data):
-    """The barcode as an inline <svg> element (vector: crisp on any printer)."""
-    svg = get_barcode(symbology, data, writer=SVGWriter()).render(RENDER_OPTIONS).decode()
+def fitted_options(symbology, data, width_mm, height_mm):
+    """Render options that make the barcode fill `width_mm` by `height_mm` (bars and
+    quiet zones): bars as wide as the label allows, within what printers and scanners
+    read well (0.15 to 0.5 mm per module)."""
+    modules = len(get_barcode(symbology, data).build()[0])
+    quiet_zone = RENDER_OPTIONS["quiet_zone"]
+    module_width = (width_mm - 2 * quiet_zone) / modules
+    return {**RENDER_OPTIONS, "module_width": min(max(module_width, MIN_MODULE_MM), MAX_MODULE_MM),
+            "module_height": height_mm}
+
+
+def barcode_svg(symbology, data, width_mm=None, height_mm=None):
+    """The barcode as an inline <svg> element (vector: crisp on any printer), sized to
+    `width_mm` × `height_mm` when given."""
+    options = (fitted_options(symbology, data, width_mm, height_mm) if width_mm
+               else RENDER_OPTIONS)
+    svg = get_barcode(symbology, data, writer=SVGWriter()).render(options).decode()
     return svg[svg.index("<svg"):]
 
 

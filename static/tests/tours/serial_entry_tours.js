@@ -1,11 +1,5 @@
 import { registry } from "@web/core/registry";
-
-/** Types `barcode` the way a scanner does: fast key presses ending with Enter. */
-function scan(barcode) {
-    for (const key of [...barcode, "Enter"]) {
-        document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
-    }
-}
+import { scan } from "./serial_tour_helpers";
 
 const PREVIEW = ".modal .o_serial_entry_preview";
 
@@ -101,7 +95,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_tour", {
             },
         },
         {
-            trigger: `${PREVIEW}:contains('0 serials for 2 expected units')`,
+            trigger: `${PREVIEW}:contains('Scan, type or paste the serials of the 2 expected units')`,
             run: () => scan("SCAN-0001"),
         },
         {
