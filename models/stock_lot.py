@@ -212,6 +212,32 @@ class StockLot(models.Model):
         return {"found": lots.ids, "missing": [name for name in serials if name not in found]}
 
     # -- Invariants ----------------------------------------------------------------------
+    def _check_single_units(self):
+        """After units moved outside a validation: each serial is at most one unit in stock,
+        and never a negative one."""
+        serials = self.filtered(lambda lot: lot.product_id.tracking == "serial")
+        if not serials:
+            return
+        self.env["stock.quant"].flush_model()
+        rows = self.env["stock.quant"].sudo()._read_group(
+            [("lot_id", "in", serials.ids), ("location_id.usage", "=", "internal")],
+            ["lot_id", "location_id"], ["quantity:sum"])
+        totals = Counter()
+        problems = []
+        for lot, location, quantity in rows:
+            totals[lot] += quantity
+            if quantity < 0:
+                problems.append(self.env._("%(serial)s would be %(quantity)s at %(location)s",
+                                           serial=lot.name, quantity=quantity,
+                                           location=location.display_name))
+        problems += [self.env._("%(serial)s would be %(quantity)s units in stock",
+                                serial=lot.name, quantity=quantity)
+                     for lot, quantity in totals.items() if quantity > 1]
+        if problems:
+            raise ValidationError(self.env._(
+                "A serial number is one unit in one place:\n%s",
+                "\n".join(f"- {problem}" for problem in problems)))
+
     @api.model
     def _serial_invariant_violations(self):
         """{rule: offending rows} for the rules no path may break, one query per rule.

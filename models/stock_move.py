@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 import psycopg2.errors
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -67,34 +67,26 @@ class StockMove(models.Model):
             move.serial_progress = f"{count}/{expected}" if move.has_tracking == "serial" else ""
 
     def write(self, vals):
-        if "quantity" in vals or "move_line_ids" in vals:
-            self._check_done_serial_moves_unchanged(vals)
+        if "quantity" in vals:
+            self._check_done_serial_quantity_unchanged(vals["quantity"])
         return super().write(vals)
 
-    def _check_done_serial_moves_unchanged(self, vals=None):
-        """Done moves of serialized products get no new or changed units (`vals` None: new
-        lines are being added): Odoo would add lines without serials, or ship units nobody
-        chose."""
-        def changes(move):
-            if vals is None:
-                return True
-            adds_lines = any(command[0] == Command.CREATE
-                             for command in vals.get("move_line_ids") or ())
-            return adds_lines or ("quantity" in vals and move.product_uom.compare(
-                vals["quantity"], move.quantity) != 0)
-
+    def _check_done_serial_quantity_unchanged(self, quantity):
+        """Odoo would fill a new quantity of a done move with lines without serials, or ship
+        units nobody chose: the units of a done serial move change only line by line."""
         done = self.filtered(lambda move: move.state == "done" and move.has_tracking == "serial"
-                             and changes(move))
+                             and move.product_uom.compare(quantity, move.quantity) != 0)
         if done:
             raise UserError(self.env._(
-                "The units of done serial moves cannot change (%(moves)s). Correct stock with "
-                "a return or an inventory adjustment instead.",
-                moves=", ".join(move.picking_id.name or move.reference for move in done[:10])))
+                "The quantity of done serial moves cannot change (%(moves)s). Correct stock "
+                "with a return or an inventory adjustment instead.",
+                moves=", ".join(move.picking_id.name or move.reference or move.display_name
+                                for move in done[:10])))
 
     def _serial_units(self):
         """Units of the move in the product's unit: a Dozen received is 12 serials."""
         self.ensure_one()
-        return int(self.product_id.uom_id.round(self.product_qty))
+        return round(self.product_qty)
 
     def _entered_serials(self):
         """The serials already on this move's lines (existing lots or names typed)."""

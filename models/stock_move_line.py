@@ -3,10 +3,10 @@ from collections import Counter, defaultdict
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
-# Fields of a done serial line that decide where a unit is: frozen once it moved.
+# Fields of a done serial line that say where a unit went: an edit re-runs the rules.
 DONE_SERIAL_FIELDS = frozenset({
     "lot_id", "lot_name", "quantity", "product_uom_id", "product_id", "location_id",
-    "location_dest_id", "package_id", "result_package_id", "owner_id", "move_id", "state",
+    "location_dest_id", "package_id", "result_package_id", "owner_id", "move_id",
 })
 
 
@@ -28,18 +28,41 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env["stock.lot"]._check_name_is_text(vals_list, "lot_name")
-        self.env["stock.move"].browse(
-            {vals["move_id"] for vals in vals_list if vals.get("move_id")}
-        )._check_done_serial_moves_unchanged()
+        self._check_done_serial_line_values(vals_list)
         lines = super().create(vals_list)
         lines._check_serials_chosen_once()
+        lines.filtered(lambda line: line.state == "done").lot_id._check_single_units()
         return lines
+
+    @api.model
+    def _check_done_serial_line_values(self, vals_list):
+        """A line added to a done serial move (Odoo lets a validated move take more units,
+        e.g. untracked ones given serials on the fly) carries one unit of an existing serial:
+        a name alone never becomes a serial on a done line."""
+        moves = self.env["stock.move"].browse(
+            {vals["move_id"] for vals in vals_list if vals.get("move_id")})
+        done = moves.filtered(lambda move: move.state == "done" and move.has_tracking == "serial")
+        bad = [vals for vals in vals_list if vals.get("move_id") in done.ids and (
+            not vals.get("lot_id") or vals.get("quantity", 0) != 1)]
+        if bad:
+            raise UserError(self.env._(
+                "A line added to a done serial move needs one unit of an existing serial "
+                "(%(moves)s).",
+                moves=", ".join(move.picking_id.name or move.reference or move.display_name
+                                for move in done.browse({vals["move_id"] for vals in bad}))))
 
     def write(self, vals):
         self.env["stock.lot"]._check_name_is_text([vals], "lot_name")
+        done_serial = self.browse()
         if DONE_SERIAL_FIELDS.intersection(vals):
-            self._check_done_serial_lines_unchanged(vals)
+            done_serial = self.filtered(lambda line: line.state == "done"
+                                        and line.product_id.tracking == "serial")
+            done_serial._check_done_serial_edit(vals)
+        lots_before = done_serial.lot_id
         result = super().write(vals)
+        if done_serial:
+            # Odoo moved the units again: each serial must still be one unit in one place.
+            (lots_before | done_serial.lot_id)._check_single_units()
         if "lot_id" in vals or vals.get("picked"):
             self._check_serials_chosen_once()
         return result
@@ -48,7 +71,7 @@ class StockMoveLine(models.Model):
         """A serial is chosen (picked) on one open transfer at a time, whichever client
         picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
         the same unit and over-reserve it; the second one is refused, naming the first."""
-        chosen = self.filtered(lambda line: line.picked and line.lot_id
+        chosen = self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
                                and line.product_id.tracking == "serial"
                                and line.state not in ("done", "cancel")
                                and line.location_id.usage == "internal")
@@ -56,6 +79,56 @@ class StockMoveLine(models.Model):
             return
         elsewhere = self.search_fetch(
             [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
+             ("picking_id", "!=", False),
+             ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
+             ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
+        holders = {line.lot_id: line for line in elsewhere}
+        problems = [self.env._("%(serial)s (%(product)s) is chosen on %(transfer)s",
+                               serial=line.lot_id.name, product=line.product_id.display_name,
+                               transfer=holders[line.lot_id].picking_id.name
+                               or holders[line.lot_id].reference)
+                    for line in chosen if line.lot_id in holders
+                    and holders[line.lot_id].move_id != line.move_id]
+        if problems:
+            raise UserError(self.env._("A serial can be chosen on one transfer at a time:\n%s",
+                                       "\n".join(f"- {problem}" for problem in problems)))
+
+    def _check_done_serial_edit(self, vals):
+        """A done serial line may be corrected (Odoo moves the units again), under the rules
+        of a validation: one unit with its serial, or none; the serial is its lot."""
+        problems = []
+        quantity = vals.get("quantity", 1)
+        if quantity not in (0, 1):
+            problems.append(self.env._("a serial is one unit, not %s", quantity))
+        if "lot_id" in vals and not vals["lot_id"] and quantity:
+            problems.append(self.env._("a unit needs its serial"))
+        if vals.get("lot_name") and any(vals["lot_name"] != line.lot_name for line in self):
+            problems.append(self.env._("a done line's serial is its lot, not a typed name"))
+        for name in ("product_id", "product_uom_id", "move_id"):
+            if name in vals and any(line[name].id != vals[name] for line in self):
+                problems.append(self.env._("its %s cannot change", self._fields[name].string))
+        if self and problems:
+            raise UserError(self.env._(
+                "Done serial lines cannot be changed this way (%(lines)s): %(problems)s. "
+                "Correct stock with a return or an inventory adjustment instead.",
+                lines=", ".join(f"{line.lot_id.name or line.lot_name or '?'} "
+                                f"({line.reference or line.picking_id.name or ''})"
+                                for line in self[:10]),
+                problems="; ".join(problems)))
+
+    def _check_serials_chosen_once(self):
+        """A serial is chosen (picked) on one open transfer at a time, whichever client
+        picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
+        the same unit and over-reserve it; the second one is refused, naming the first."""
+        chosen = self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
+                               and line.product_id.tracking == "serial"
+                               and line.state not in ("done", "cancel")
+                               and line.location_id.usage == "internal")
+        if not chosen:
+            return
+        elsewhere = self.search_fetch(
+            [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
+             ("picking_id", "!=", False),
              ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
              ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
         holders = {line.lot_id: line for line in elsewhere}

@@ -60,40 +60,51 @@ class TestDoneAndCancelledMoves(IntegrityCase):
             UserError, "the move is Cancelled",
             lambda: receipt.move_ids.set_serials_from_text("C1, C2"))
 
-    def test_done_serial_lines_cannot_be_edited(self):
+    def test_done_serial_lines_are_corrected_only_under_the_rules(self):
         line = self.receipt.move_line_ids.filtered(lambda ml: ml.lot_id.name == "R2")
-        other_lot = self.env["stock.lot"].search([("name", "=", "R3")])
-        edits = {
-            "another serial": {"lot_id": other_lot.id},
-            "two units": {"quantity": 2},
-            "no serial": {"lot_id": False},
-            "a new name": {"lot_name": "R99"},
-            "another place": {"location_dest_id": self.customer_location.id},
+        in_stock = self.env["stock.lot"].search([("name", "=", "R3")])
+        refused = {
+            "a serial already in stock": ({"lot_id": in_stock.id}, ValidationError,
+                                          "R3 would be 2.0 units in stock"),
+            "two units": ({"quantity": 2}, UserError, "a serial is one unit, not 2"),
+            "no serial": ({"lot_id": False}, UserError, "a unit needs its serial"),
+            "a typed name": ({"lot_name": "R99"}, UserError, "not a typed name"),
         }
-        for label, vals in edits.items():
+        for label, (vals, exception, message) in refused.items():
             with self.subTest(edit=label):
-                self.assertRefusedAndUnchanged(
-                    UserError, r"Done serial lines cannot be edited \(R2 ", lambda vals=vals:
-                    line.write(vals))
-        # Harmless fields stay editable.
-        line.write({"lot_id": line.lot_id.id, "quantity": 1})
+                self.assertRefusedAndUnchanged(exception, message,
+                                               lambda vals=vals: line.write(vals))
+        # A mistyped serial corrected on the done receipt: the units follow, one each.
+        corrected = self.env["stock.lot"].create(
+            {"name": "R2-FIXED", "product_id": self.serial_product.id})
+        line.lot_id = corrected
+        self.assertEqual(corrected.product_qty, 1)
+        self.assertEqual(self.env["stock.lot"].search([("name", "=", "R2")]).product_qty, 0)
+        self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
 
     def test_done_moves_get_no_new_units(self):
         receipt_move, delivery_move = self.receipt.move_ids, self.delivery.move_ids
         for move in (receipt_move, delivery_move):
             with self.subTest(move=move.reference):
                 self.assertRefusedAndUnchanged(
-                    UserError, "The units of done serial moves cannot change",
+                    UserError, "The quantity of done serial moves cannot change",
                     lambda move=move: move.write({"quantity": 5}))
         base = {"product_id": self.serial_product.id, "quantity": 1,
                 "location_id": self.supplier_location.id,
                 "location_dest_id": self.stock_location.id, "lot_name": "R-LATE"}
         self.assertRefusedAndUnchanged(
-            UserError, "The units of done serial moves cannot change",
+            UserError, "needs one unit of an existing serial",
             lambda: receipt_move.write({"move_line_ids": [Command.create(base)]}))
         self.assertRefusedAndUnchanged(
-            UserError, "The units of done serial moves cannot change",
+            UserError, "needs one unit of an existing serial",
             lambda: self.env["stock.move.line"].create({**base, "move_id": receipt_move.id}))
+        # An existing serial already in stock cannot arrive a second time that way either
+        # (Odoo's own check says so first).
+        in_stock = self.env["stock.lot"].search([("name", "=", "R3")])
+        self.assertRefusedAndUnchanged(
+            ValidationError, "Serial Number: R3",
+            lambda: self.env["stock.move.line"].create(
+                {**base, "lot_name": False, "lot_id": in_stock.id, "move_id": receipt_move.id}))
 
     def test_a_wrong_receipt_is_corrected_by_a_return(self):
         """The documented correction: return the unit, then receive the right serial."""
