@@ -1,5 +1,79 @@
-from odoo import models
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import str2bool
+
+BATCHED_VALIDATION_PARAM = "stock_serial_tracking.batched_validation"
+
+_logger = logging.getLogger(__name__)
+
+
+class SerialUnitBatch:
+    """Quant changes for serialized units, applied set-wise: the same end state as Odoo's
+    `_update_reserved_quantity` and `_update_available_quantity` called line after line."""
+
+    def __init__(self, env):
+        self.env = env
+        self.line_ids = set()
+        self.creates = []  # values of new quants
+        self.writes = []  # (quant, values)
+
+    def __bool__(self):
+        return bool(self.line_ids)
+
+    def merge(self, other):
+        self.line_ids |= other.line_ids
+        self.creates += other.creates
+        self.writes += other.writes
+
+    def add_line(self, line, by_key, untracked, now):
+        """Plan the line's changes; False when its quants are not the simple case."""
+        product, lot = line.product_id, line.lot_id
+        source, destination = line.location_id, line.location_dest_id
+        if (product, source) in untracked or (product, destination) in untracked:
+            return False  # Odoo would mix units without serial in (dates, negative stock)
+        at_source = by_key.get((product, source, lot), [])
+        at_destination = by_key.get((product, destination, lot), [])
+        if len(at_source) > 1 or len(at_destination) > 1:
+            return False
+        if source.should_bypass_reservation():
+            # A vendor, a customer, an inventory loss: its quant goes one unit down, dated now.
+            in_date = now
+            self._add_unit(product, source, lot, at_source, -1, {"in_date": now})
+        else:
+            # A unit in stock, reserved by this line at most: both released, date kept.
+            quant = at_source[0] if at_source else None
+            if (not quant or quant.quantity != 1 or quant.reserved_quantity not in (0, 1)
+                    or not quant.in_date):
+                return False
+            in_date = quant.in_date
+            self.writes.append((quant, {"quantity": 0, "reserved_quantity": 0}))
+        quant = at_destination[0] if at_destination else None
+        if quant and not destination.should_bypass_reservation() and quant.in_date \
+                and quant.quantity > 0:
+            in_date = min(in_date, quant.in_date)
+        self._add_unit(product, destination, lot, at_destination, 1, {"in_date": in_date})
+        self.line_ids.add(line.id)
+        return True
+
+    def _add_unit(self, product, location, lot, existing, quantity, values):
+        if existing:
+            quant = existing[0]
+            self.writes.append((quant, {**values, "quantity": quant.quantity + quantity}))
+        else:
+            self.creates.append({"product_id": product.id, "location_id": location.id,
+                                 "lot_id": lot.id, "quantity": quantity, **values})
+
+    def apply(self):
+        quants = self.env["stock.quant"].sudo()
+        quants._create_serial_unit_quants(self.creates)
+        groups = defaultdict(list)  # one write per set of values (most share them)
+        for quant, values in self.writes:
+            groups[tuple(sorted(values.items()))].append(quant.id)
+        for values, ids in groups.items():
+            quants.browse(ids).write(dict(values))
 
 
 class StockQuant(models.Model):
@@ -29,3 +103,58 @@ class StockQuant(models.Model):
     def _apply_inventory(self, date=None):
         self._check_serial_counts()
         return super()._apply_inventory(date=date)
+
+    # -- Batched validation of serialized units ------------------------------------------
+    @api.model
+    def _batched_validation_enabled(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCHED_VALIDATION_PARAM, "True")
+        return str2bool(value, default=True)
+
+    @api.model
+    def _serial_unit_batch(self, lines):
+        """The quant changes Odoo's validation would make for these serialized units, one
+        line at a time (stock.move.line._synchronize_quant), found for all of them at once.
+
+        A product whose quants do not have the simple shape those changes assume (several
+        quants for one serial at one place, units without serial beside them, a unit that
+        is not exactly in stock where it leaves) is left out: Odoo's path handles it.
+        """
+        batch = SerialUnitBatch(self.env)
+        if not lines:
+            return batch
+        locations = lines.location_id | lines.location_dest_id
+        quants = self.sudo().search_fetch(
+            [("product_id", "in", lines.product_id.ids), ("location_id", "in", locations.ids),
+             "|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)],
+            ["product_id", "location_id", "lot_id", "package_id", "owner_id", "quantity",
+             "reserved_quantity", "in_date"])
+        by_key = defaultdict(list)  # Odoo's "strict" quants: no package, no owner
+        untracked = set()
+        for quant in quants:
+            if not quant.lot_id:
+                untracked.add((quant.product_id, quant.location_id))
+            elif not (quant.package_id or quant.owner_id):
+                by_key[quant.product_id, quant.location_id, quant.lot_id].append(quant)
+        now = fields.Datetime.now()
+        for product_lines in lines.grouped("product_id").values():
+            changes = SerialUnitBatch(self.env)
+            lots = product_lines.lot_id
+            fits = len(lots) == len(product_lines) and all(
+                changes.add_line(line, by_key, untracked, now) for line in product_lines)
+            if fits:
+                batch.merge(changes)
+        _logger.debug("Batched validation: %s of %s serialized units", len(batch.line_ids),
+                      len(lines))
+        return batch
+
+    @api.model
+    def _create_serial_unit_quants(self, vals_list):
+        """Odoo's stock.quant.create inserts one row at a time outside inventory mode, only
+        to default `inventory_quantity_set`: with no other module overriding it, insert them
+        in one batch with that default instead."""
+        overrides = [cls.__module__ for cls in type(self).mro()
+                     if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")]
+        if overrides != ["odoo.addons.stock.models.stock_quant"] or self._is_inventory_mode():
+            return self.create(vals_list)
+        return models.Model.create(self, [{**vals, "inventory_quantity_set": False}
+                                          for vals in vals_list])
