@@ -3,6 +3,8 @@ from collections import Counter, defaultdict
 from odoo import models
 from odoo.exceptions import UserError
 
+from .stock_quant import records_to_check_one_by_one
+
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
@@ -202,6 +204,10 @@ class StockMoveLine(models.Model):
             name for name, field in self.env["stock.lot"]._fields.items()
             if field.type == "one2many" and field.comodel_name == self._name])
         lines.modified(["lot_id"])
+
+    def _check_company(self, fnames=None):
+        return super(StockMoveLine, records_to_check_one_by_one(self, fnames))._check_company(
+            fnames)
 
     def _synchronize_quant(self, quantity, location, action="available", in_date=False,
                            **quants_value):

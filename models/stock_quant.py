@@ -10,6 +10,34 @@ BATCHED_VALIDATION_PARAM = "stock_serial_tracking.batched_validation"
 _logger = logging.getLogger(__name__)
 
 
+def records_to_check_one_by_one(records, fnames):
+    """The part of `records` whose companies Odoo's `_check_company` must check record by
+    record: none when each company's linked records, taken together, pass the check.
+
+    Odoo checks each record's links against the record's company, one `filtered_domain`
+    per record and field; the outcome depends only on the company and the records linked,
+    so one check per company and field over all of them says the same. A company that
+    fails is handed back to Odoo's check, which words the error as usual.
+    """
+    if not records.env.context.get("serial_batch_line_ids") or len(records) < 2:
+        return records
+    if fnames is None or {"company_id", "company_ids"} & set(fnames):
+        fnames = records._fields
+    fields_checked = [records._fields[name] for name in fnames]
+    fields_checked = [field for field in fields_checked if field.relational and field.check_company]
+    if any(field.company_dependent for field in fields_checked):
+        return records
+    failing = records.browse()
+    for company, group in records.sudo().grouped("company_id").items():
+        for field in fields_checked:
+            linked = group[field.name]
+            domain = linked._check_company_domain(company) if linked else None
+            if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
+                failing |= group
+                break
+    return records.browse(failing.ids)
+
+
 class SerialUnitBatch:
     """Quant changes for serialized units, applied set-wise: the same end state as Odoo's
     `_update_reserved_quantity` and `_update_available_quantity` called line after line."""
@@ -67,7 +95,8 @@ class SerialUnitBatch:
                                  "lot_id": lot.id, "quantity": quantity, **values})
 
     def apply(self):
-        quants = self.env["stock.quant"].sudo()
+        quants = self.env["stock.quant"].sudo().with_context(
+            serial_batch_line_ids=frozenset(self.line_ids))
         quants._create_serial_unit_quants(self.creates)
         groups = defaultdict(list)  # one write per set of values (most share them)
         for quant, values in self.writes:
@@ -99,6 +128,9 @@ class StockQuant(models.Model):
         if problems:
             raise UserError(self.env._("The count cannot be applied:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
+
+    def _check_company(self, fnames=None):
+        return super(StockQuant, records_to_check_one_by_one(self, fnames))._check_company(fnames)
 
     def _apply_inventory(self, date=None):
         self._check_serial_counts()

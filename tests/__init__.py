@@ -1,5 +1,6 @@
 from . import (
     test_delivery_serials,
+    test_fast_validation,
     test_fast_validation_equivalence,
     test_i18n,
     test_next_serial,
