@@ -6,4 +6,5 @@ from . import (
     stock_move_line,
     stock_picking,
     stock_quant,
+    stock_serial_validation,
 )

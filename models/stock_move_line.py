@@ -137,11 +137,15 @@ class StockMoveLine(models.Model):
         batch = self._serial_unit_batch()
         if not batch:
             return super()._action_done()
+        progress = self.env["stock.serial.validation"]._report_progress
+        progress(40)  # serials checked, lots created
         # Odoo's own validation runs on every line; only the quant updates of the batched
         # lines are left out of its per-line loop and applied afterwards, set-wise.
         result = super(StockMoveLine, self.with_context(
             serial_batch_line_ids=frozenset(batch.line_ids)))._action_done()
+        progress(70)
         batch.apply()
+        progress(90)
         return result
 
     # -- Batched validation of serialized units ------------------------------------------

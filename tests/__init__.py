@@ -1,4 +1,5 @@
 from . import (
+    test_background_validation,
     test_delivery_serials,
     test_fast_validation,
     test_fast_validation_equivalence,
