@@ -165,3 +165,28 @@ def print_table(rows):
               f"| {ours[0]:.2f} + {ours[2]:.2f} | {row.total('native'):.2f} "
               f"| {row.total('ours'):.2f} | {row.total('ours') / row.total('native'):.2f} "
               f"| {native[1] + native[3]:,} / {ours[1] + ours[3]:,} |")
+
+
+def run_background(env, size=100_000):
+    """A receipt of `size` serials: Validate queues it, the background job validates it."""
+    threshold = env["stock.serial.validation"]._threshold()
+    with env.cr.savepoint(flush=False) as savepoint:
+        env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "True")
+        start = time.perf_counter()
+        picking = receipt(env, serial_product(env, f"Bench background {size}"), size)
+        env.flush_all()
+        print(f"  {size:,} units: receipt confirmed in {time.perf_counter() - start:.1f} s",
+              flush=True)
+        entry_time, entry_queries = timed(env, lambda: our_receive_entry(env, picking))
+        queue_time, _queries = timed(env, picking.button_validate)
+        job = picking.serial_validation_id
+        assert job.state == "queued", f"threshold {threshold}: not queued"
+        job_time, job_queries = timed(env, job._run)
+        assert job.state == "done", job.error
+        check_transfer(env, picking, size, env.ref("stock.stock_location_stock"))
+        savepoint.rollback()
+    env.invalidate_all()
+    env.registry.clear_cache("stable")
+    print(f"| {size:,} serials | entry {entry_time:.1f} s ({entry_queries:,} queries) "
+          f"| Validate (queues the job) {queue_time:.1f} s | background job {job_time:.1f} s "
+          f"({job_queries:,} queries) |")

@@ -66,6 +66,11 @@ def main(config_file, database, plain_database=None):
 
             print_table(transfers(env, sizes))
             print()
+        if "background" in suites:
+            from bench_transfers import run_background
+
+            run_background(env)
+            print()
     if "plain" in suites and plain_database:
         met = plain_overhead(config_file, database, plain_database) and met
     if not met:
