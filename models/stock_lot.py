@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 
 from ..tools.serial_parser import parse_serials
+from .stock_quant import records_to_check_one_by_one
 
 SERIAL_STATUSES = [
     ("in_stock", "In stock"),
@@ -158,3 +159,6 @@ class StockLot(models.Model):
         action.update(name=name, domain=domain, context=context or {})
         return action
 
+    # -- Batched validation of serialized units (see stock_quant.py) ---------------------
+    def _check_company(self, fnames=None):
+        return super(StockLot, records_to_check_one_by_one(self, fnames))._check_company(fnames)

@@ -189,14 +189,16 @@ class StockMoveLine(models.Model):
         if not lines:
             return
         lot_ids = []
+        # The batch's context: the new lots' companies are checked per company, not per lot.
+        lot_model = self.env["stock.lot"].with_context(
+            mail_create_nolog=True, serial_batch_line_ids=frozenset(self.ids))
         for (product, company), group in lines.grouped(
                 lambda line: (line.product_id, line.company_id)).items():
             existing = {lot.name: lot for lot in self.env["stock.lot"].search([
                 "|", ("company_id", "=", False), ("company_id", "=", company.id),
                 ("product_id", "=", product.id), ("name", "in", group.mapped("lot_name"))])}
             new_lines = group.filtered(lambda line, known=existing: line.lot_name not in known)
-            new_lots = self.env["stock.lot"].with_context(mail_create_nolog=True).create(
-                [line._prepare_new_lot_vals() for line in new_lines])
+            new_lots = lot_model.create([line._prepare_new_lot_vals() for line in new_lines])
             created = dict(zip(new_lines, new_lots, strict=True))
             lot_ids += [(existing.get(line.lot_name) or created[line]).id for line in group]
         lines.flush_recordset(["lot_id"])

@@ -155,11 +155,16 @@ class StockQuant(models.Model):
         if not lines:
             return batch
         locations = lines.location_id | lines.location_dest_id
-        quants = self.sudo().search_fetch(
+        found = self.sudo().search(
             [("product_id", "in", lines.product_id.ids), ("location_id", "in", locations.ids),
-             "|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)],
-            ["product_id", "location_id", "lot_id", "package_id", "owner_id", "quantity",
-             "reserved_quantity", "in_date"])
+             "|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)])
+        # Locked, then read afresh: nobody changes them until this transaction ends. The
+        # products of quants another transaction holds are left to Odoo's path.
+        quants = found.try_lock_for_update(allow_referencing=True)
+        busy_products = (found - quants).product_id
+        quants.invalidate_recordset(["quantity", "reserved_quantity", "in_date"])
+        quants.fetch(["product_id", "location_id", "lot_id", "package_id", "owner_id",
+                      "quantity", "reserved_quantity", "in_date"])
         by_key = defaultdict(list)  # Odoo's "strict" quants: no package, no owner
         untracked = set()
         for quant in quants:
@@ -168,7 +173,9 @@ class StockQuant(models.Model):
             elif not (quant.package_id or quant.owner_id):
                 by_key[quant.product_id, quant.location_id, quant.lot_id].append(quant)
         now = fields.Datetime.now()
-        for product_lines in lines.grouped("product_id").values():
+        for product, product_lines in lines.grouped("product_id").items():
+            if product in busy_products:
+                continue
             changes = SerialUnitBatch(self.env)
             lots = product_lines.lot_id
             fits = len(lots) == len(product_lines) and all(
