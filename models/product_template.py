@@ -6,6 +6,10 @@ from ..tools.serial_parser import compile_serial_pattern
 from ..tools.serial_text import SerialCounter, SerialTextError
 
 MANAGER_GROUP = "stock.group_stock_manager"
+# The code of a product's own Next Serial sequence, which no other product may adopt.
+NEXT_SERIAL_SEQUENCE_CODE = "stock_serial_tracking.next_serial"
+# The fields whose change can change a product's tracking (type -> is_storable -> tracking).
+TRACKING_INPUTS = frozenset({"type", "is_storable", "tracking"})
 
 
 class ProductTemplate(models.Model):
@@ -161,7 +165,7 @@ class ProductTemplate(models.Model):
                 template.lot_sequence_id = self.env["ir.sequence"].sudo().create({
                     **values,
                     "name": self.env._("%s serial numbers", template.display_name),
-                    "code": "stock.lot.serial",
+                    "code": NEXT_SERIAL_SEQUENCE_CODE,
                     "company_id": False,
                 })
         self._invalidate_next_serial()
@@ -263,20 +267,9 @@ class ProductTemplate(models.Model):
                 links.setdefault(template, []).append(f"{count} {label}")
         return links
 
-    def _check_serialized_lock(self, vals):
+    def _check_serialized_lock(self):
         """Refuse a change of the Serialized flag on products that already have history."""
-        if "tracking" in vals:
-            new_tracking = vals["tracking"]
-        elif "is_storable" in vals and not vals["is_storable"]:
-            new_tracking = "none"
-        else:
-            return
-        changing = self.filtered(
-            lambda t: t.tracking != new_tracking and "serial" in (t.tracking, new_tracking))
-        if not changing:
-            return
-        changing._check_serial_manager("Serialized")
-        links = changing._serialized_lock_links()
+        links = self._serialized_lock_links()
         if links:
             raise UserError("\n".join(
                 self.env._(
@@ -292,5 +285,30 @@ class ProductTemplate(models.Model):
                 field=field_label, products=", ".join(self.mapped("display_name"))))
 
     def write(self, vals):
-        self._check_serialized_lock(vals)
-        return super().write(vals)
+        if "lot_sequence_id" in vals:
+            self._check_serial_manager(self.env._("the serial number sequence"))
+        if not TRACKING_INPUTS.intersection(vals):
+            return super().write(vals)
+        # Compared before and after (tracking follows type and Track Inventory through
+        # computed fields), inside a savepoint so that a refusal leaves nothing written.
+        serialized_before = {template.id for template in self if template.tracking == "serial"}
+        with self.env.cr.savepoint():
+            result = super().write(vals)
+            self.filtered(lambda template: (template.tracking == "serial")
+                          != (template.id in serialized_before))._check_serialized_lock()
+        return result
+
+    def _inverse_serial_prefix_format(self):
+        # Odoo reuses any sequence with the typed prefix: never another product's own
+        # Next Serial sequence, whose numbers it would consume.
+        sequences_before = {template: template.lot_sequence_id for template in self}
+        result = super()._inverse_serial_prefix_format()
+        for template in self:
+            sequence = template.lot_sequence_id
+            adopted = sequence != sequences_before[template]
+            if adopted and sequence.code == NEXT_SERIAL_SEQUENCE_CODE:
+                template.lot_sequence_id = self.env["ir.sequence"].sudo().create({
+                    "name": self.env._("%s serial numbers", template.display_name),
+                    "code": "stock.lot.serial", "prefix": template.serial_prefix_format,
+                    "padding": 7, "company_id": False})
+        return result

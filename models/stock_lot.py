@@ -1,8 +1,13 @@
+from collections import Counter
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..tools.serial_parser import parse_serials
+from ..tools.serial_text import serial_problem
 from .stock_quant import records_to_check_one_by_one
 
 SERIAL_STATUSES = [
@@ -50,6 +55,72 @@ class StockLot(models.Model):
     serial_search = fields.Char(
         string="Serials", compute="_compute_serial_search", search="_search_serial_search",
         help="Search many serials at once: paste them with any separator.")
+
+    # -- Valid serial names on every path -------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_name_is_text(vals_list, "name")
+        self._check_unique_before_insert(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_name_is_text([vals], "name")
+        return super().write(vals)
+
+    @api.model
+    def _check_name_is_text(self, vals_list, field_name):
+        """Refuse a name that is not text before the ORM turns it into one (a list would
+        become the serial "['A', 'B']")."""
+        for vals in vals_list:
+            value = vals.get(field_name)
+            if value not in (None, False) and not isinstance(value, str):
+                raise ValidationError(self.env._(
+                    "A serial or lot number must be text, not %(type)s: %(value)r",
+                    type=type(value).__name__, value=value))
+
+    @api.constrains("name", "product_id")
+    def _check_serial_name(self):
+        self._check_serial_names(self.filtered(
+            lambda lot: lot.product_id.tracking == "serial").mapped("name"))
+
+    @api.model
+    def _check_serial_names(self, names):
+        """The rules of the serial dialogs, for serials written by any other path."""
+        problems = [(name, problem) for name in names
+                    if (problem := serial_problem(name) or (
+                        name != name.strip() and "starts or ends with white space"))]
+        if problems:
+            raise ValidationError(self.env._(
+                "These serial numbers cannot be saved:\n%s",
+                "\n".join(f"- {name!r}: the serial {problem}" for name, problem in problems)))
+
+    @api.model
+    def _check_unique_before_insert(self, vals_list):
+        """Odoo's duplicate check, run before the insert that the unique index would refuse
+        with a raw database error (the index stays as the backstop for concurrent inserts)."""
+        keys = Counter(
+            (vals.get("product_id") or self.env.context.get("default_product_id"),
+             vals.get("company_id") or False, vals["name"])
+            for vals in vals_list if vals.get("name"))
+        if not keys:
+            return
+        existing = self.sudo().with_context(active_test=False).search_fetch(
+            [("product_id", "in", [product for product, _company, _name in keys]),
+             ("name", "in", [name for _product, _company, name in keys])],
+            ["product_id", "company_id", "name"])
+        duplicates = {key for key, count in keys.items() if count > 1} | (
+            {(lot.product_id.id, lot.company_id.id, lot.name) for lot in existing} & keys.keys())
+        if duplicates:
+            products = self.env["product.product"].browse(
+                {product for product, _company, _name in duplicates})
+            raise ValidationError(self.env._(
+                "The combination of lot/serial number and product must be unique within a "
+                "company including when no company is defined.\nThe following combinations "
+                "contain duplicates:\n%(error_lines)s",
+                error_lines="\n".join(
+                    self.env._(" - Product: %(product)s, Lot/Serial Number: %(lot)s",
+                               product=products.browse(product).display_name, lot=name)
+                    for product, _company, name in sorted(duplicates, key=str))))
 
     @api.depends("quant_ids.quantity", "quant_ids.reserved_quantity",
                  "quant_ids.location_id.usage", "move_line_ids.state", "move_line_ids.date",
@@ -132,6 +203,59 @@ class StockLot(models.Model):
         lots = self.search_fetch([("name", "in", serials)], ["name"])
         found = set(lots.mapped("name"))
         return {"found": lots.ids, "missing": [name for name in serials if name not in found]}
+
+    # -- Invariants ----------------------------------------------------------------------
+    @api.model
+    def _serial_invariant_violations(self):
+        """{rule: offending rows} for the rules no path may break, one query per rule.
+
+        Used by the concurrency tests; an administrator can run it to audit a database.
+        Untracked units of serialized products are reported too: Odoo lets a count load
+        them (opening stock), but each should get its serial.
+        """
+        def serial(table):  # restricts `table` to serialized products
+            return SQL("JOIN product_product product ON product.id = %s "
+                       "JOIN product_template template ON template.id = product.product_tmpl_id "
+                       "AND template.tracking = 'serial'", SQL.identifier(table, "product_id"))
+
+        internal = SQL("JOIN stock_location location ON location.id = quant.location_id "
+                       "AND location.usage = 'internal'")
+        rules = {
+            "lot with more than one unit in stock": SQL(
+                """SELECT quant.lot_id, SUM(quant.quantity) FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NOT NULL GROUP BY quant.lot_id
+                   HAVING SUM(quant.quantity) > 1""",
+                serial("quant"), internal),
+            "negative serial quant": SQL(
+                """SELECT quant.id, quant.lot_id, quant.quantity FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NOT NULL AND quant.quantity < 0""",
+                serial("quant"), internal),
+            "serial reserved more than it is in stock": SQL(
+                """SELECT quant.id, quant.lot_id, quant.quantity, quant.reserved_quantity
+                     FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NOT NULL AND quant.reserved_quantity > quant.quantity""",
+                serial("quant"), internal),
+            "serialized unit without a serial in stock": SQL(
+                """SELECT quant.id, quant.product_id, quant.quantity FROM stock_quant quant %s %s
+                    WHERE quant.lot_id IS NULL AND quant.quantity != 0""",
+                serial("quant"), internal),
+            "done serial line with a quantity other than 1": SQL(
+                """SELECT line.id, line.lot_id, line.quantity_product_uom
+                     FROM stock_move_line line %s
+                    WHERE line.state = 'done' AND line.quantity_product_uom != 1""",
+                serial("line")),
+            "serial name twice for a product and company": SQL(
+                """SELECT lot.product_id, lot.company_id, lot.name, COUNT(*) FROM stock_lot lot
+                    GROUP BY lot.product_id, COALESCE(lot.company_id, 0), lot.company_id, lot.name
+                   HAVING COUNT(*) > 1"""),
+        }
+        self.env.flush_all()
+        violations = {}
+        for rule, query in rules.items():
+            rows = self.env.execute_query(query)
+            if rows:
+                violations[rule] = rows
+        return violations
 
     # -- Actions -----------------------------------------------------------------------
     def action_print_serial_labels(self):

@@ -1,7 +1,11 @@
+from collections import Counter
 from dataclasses import dataclass, field
+
+import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.serial_parser import DEFAULT_MAX_SERIALS, compile_serial_pattern, parse_serials
 
@@ -17,7 +21,14 @@ class SerialEntryCheck:
     errors: list = field(default_factory=list)  # (serial or token text, message)
     warnings: list = field(default_factory=list)
     lots: dict = field(default_factory=dict)  # serial -> existing stock.lot id
-    quant_locations: dict = field(default_factory=dict)  # serial -> where it is taken from
+    # Units taken from stock: serial -> (quant id, location id) of the unit to take.
+    quants: dict = field(default_factory=dict)
+    # Other transfers' unpicked lines on the chosen units, released when they are taken.
+    taken_over: list = field(default_factory=list)
+
+    @property
+    def quant_locations(self):
+        return {serial: location_id for serial, (_quant, location_id) in self.quants.items()}
 
     def raise_on_errors(self, move):
         if self.errors:
@@ -39,14 +50,19 @@ class StockMove(models.Model):
     serials_complete = fields.Boolean(compute="_compute_serial_count")
 
     @api.depends("move_line_ids.lot_id", "move_line_ids.lot_name", "move_line_ids.quantity",
-                 "product_uom_qty", "has_tracking")
+                 "product_qty", "has_tracking")
     def _compute_serial_count(self):
         for move in self:
             count = len(move._entered_serials())
-            expected = int(move.product_uom_qty)
+            expected = move._serial_units()
             move.serial_count = count
             move.serials_complete = move.has_tracking != "serial" or count >= expected
             move.serial_progress = f"{count}/{expected}" if move.has_tracking == "serial" else ""
+
+    def _serial_units(self):
+        """Units of the move in the product's unit: a Dozen received is 12 serials."""
+        self.ensure_one()
+        return int(self.product_id.uom_id.round(self.product_qty))
 
     def _entered_serials(self):
         """The serials already on this move's lines (existing lots or names typed)."""
@@ -62,11 +78,13 @@ class StockMove(models.Model):
         except ValueError:
             return DEFAULT_MAX_SERIALS
 
-    def _check_serial_entry(self, text, spans=True, check_quantity=True):
+    def _check_serial_entry(self, text, spans=True, check_quantity=True, lock=False):
         """Parse `text` for this move and find every problem, with one query per kind.
 
         `check_quantity=False` leaves out "more serials than units" (for a selector that
-        only ticks what is typed and counts on Apply).
+        only ticks what is typed and counts on Apply). `lock=True` (before writing) takes
+        the row locks of the units leaving stock, so that no concurrent transaction can
+        take them meanwhile.
         """
         self.ensure_one()
         if self.has_tracking != "serial":
@@ -86,7 +104,7 @@ class StockMove(models.Model):
             check.errors.append((repr(token.text), f"{token.message} ({token.where})"))
         for token, warning in parsed.warnings:
             check.warnings.append((repr(token.text), f"{warning} ({token.where})"))
-        expected = int(self.product_uom_qty)
+        expected = self._serial_units()
         if check_quantity and len(parsed.serials) > expected:
             check.errors.append((self.env._("Quantity"), self.env._(
                 "%(count)s serials for %(expected)s units: remove %(extra)s",
@@ -94,7 +112,7 @@ class StockMove(models.Model):
                 extra=len(parsed.serials) - expected)))
         if parsed.serials:
             if self._takes_serials_from_stock():
-                self._check_serials_available(check)
+                self._check_serials_available(check, lock=lock)
             else:
                 self._check_known_serials(check)
         return check
@@ -114,8 +132,61 @@ class StockMove(models.Model):
              "|", ("reserved_quantity", "=", 0), ("lot_id", "in", own_lots.ids)],
             ["lot_id", "location_id", "in_date"], order="in_date, id", limit=limit)
 
-    def _check_serials_available(self, check):
-        """Each serial must be a unit of this product in stock where the move takes from."""
+    def _serial_quant_rows(self, lots, lock=False):
+        """[(quant id, lot id, location id, quantity, reserved)] of `lots` in stock under the
+        move's source, in one query; with `lock`, their row locks are taken (waiting for a
+        transaction that holds them)."""
+        query = SQL(
+            """SELECT quant.id, quant.lot_id, quant.location_id, quant.quantity,
+                      quant.reserved_quantity
+                 FROM stock_quant quant
+                 JOIN stock_location location ON location.id = quant.location_id
+                WHERE quant.product_id = %(product)s AND quant.lot_id IN %(lots)s
+                  AND quant.company_id = %(company)s AND location.usage = 'internal'
+                  AND location.parent_path LIKE %(source_path)s
+                  AND quant.quantity > 0
+                ORDER BY quant.id %(lock)s""",
+            product=self.product_id.id, lots=tuple(lots.ids), company=self.company_id.id,
+            source_path=self.location_id.parent_path + "%",
+            lock=SQL("FOR NO KEY UPDATE OF quant") if lock else SQL())
+        if not lock:
+            return self.env.execute_query(query)
+        try:
+            with self.env.cr.savepoint():
+                # Not logged as a "bad query": a concurrent change is expected here.
+                self.env.cr.execute(query, log_exceptions=False)
+                return self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            # Another transaction changed these units since ours began: say who has them
+            # now, or let Odoo retry the whole request with a fresh view of the stock.
+            self._raise_serials_taken_meanwhile(lots)
+            raise
+
+    def _raise_serials_taken_meanwhile(self, lots):
+        """Raise a UserError naming the transfers that took `lots` in transactions committed
+        after ours began (read through a new transaction, which sees them)."""
+        with self.env.registry.cursor() as cr:
+            cr.execute(SQL(
+                """SELECT lot.name, picking.name
+                     FROM stock_move_line line
+                     JOIN stock_lot lot ON lot.id = line.lot_id
+                     LEFT JOIN stock_picking picking ON picking.id = line.picking_id
+                    WHERE line.lot_id IN %s AND line.move_id != %s
+                      AND line.state NOT IN ('draft', 'cancel')
+                      AND line.company_id = %s
+                    ORDER BY lot.name""",
+                tuple(lots.ids), self.id, self.company_id.id))
+            taken = cr.fetchall()
+        if taken:
+            raise UserError(self.env._(
+                "The serials for %(product)s were not saved: another user has just taken "
+                "some of them:\n%(problems)s",
+                product=self.product_id.display_name,
+                problems="\n".join(f"- {serial}: {transfer or '?'}" for serial, transfer in taken)))
+
+    def _check_serials_available(self, check, lock=False):
+        """Each serial must be a unit of this product in stock where the move takes from,
+        not chosen by another transfer."""
         names = check.serials
         lots = self.env["stock.lot"].search_fetch(
             [("product_id", "=", self.product_id.id), ("name", "in", names),
@@ -132,19 +203,26 @@ class StockMove(models.Model):
                     if name in others else self.env._(
                     "unknown serial of %(product)s in %(company)s",
                     product=self.product_id.display_name, company=self.company_id.name)))
-        available = {quant.lot_id: quant for quant in self._available_serial_quants()
-                     .filtered(lambda quant: quant.lot_id in lots)}
-        check.quant_locations = {quant.lot_id.name: quant.location_id.id
-                                 for quant in available.values()}
-        unavailable = lots.filtered(lambda lot: lot not in available)
-        reserving = {line.lot_id: line.picking_id for line in self.env["stock.move.line"]
-                     .search_fetch([("lot_id", "in", unavailable.ids), ("move_id", "!=", self.id),
-                                    ("state", "not in", ("done", "cancel"))],
-                                   ["lot_id", "picking_id"])}
-        for lot in unavailable:
+        if not lots:
+            return
+        quant_rows = self._serial_quant_rows(lots, lock=lock)
+        # Other transfers' claims: a picked line is a serial chosen there (exclusive); an
+        # unpicked one is Odoo's own tentative reservation, which this choice takes over.
+        claims = self.env["stock.move.line"].search_fetch(
+            [("lot_id", "in", lots.ids), ("move_id", "!=", self.id), ("quantity", ">", 0),
+             ("state", "not in", ("done", "cancel"))], ["lot_id", "picked", "picking_id"])
+        chosen_elsewhere = {line.lot_id.id: line for line in claims if line.picked}
+        names_by_id = {lot.id: lot.name for lot in lots}
+        for quant_id, lot_id, location_id, quantity, _reserved in quant_rows:
+            if quantity >= 1 and lot_id not in chosen_elsewhere:
+                check.quants.setdefault(names_by_id[lot_id], (quant_id, location_id))
+        check.taken_over = [line.id for line in claims
+                            if not line.picked and line.lot_id.name in check.quants]
+        for lot in lots.filtered(lambda lot: lot.name not in check.quants):
             usage = lot.location_id.usage
-            if lot in reserving:
-                message = self.env._("reserved on %s", reserving[lot].name)
+            if lot.id in chosen_elsewhere:
+                line = chosen_elsewhere[lot.id]
+                message = self.env._("chosen on %s", line.picking_id.name or line.reference)
             elif usage == "internal":
                 message = self.env._("is at %(where)s, not in %(origin)s",
                                      where=lot.location_id.display_name,
@@ -158,19 +236,22 @@ class StockMove(models.Model):
     def _check_known_serials(self, check):
         """Serials already in stock, on another open transfer, or unknown where required."""
         names = check.serials
+        company = self.company_id
         lots = self.env["stock.lot"].sudo().search_fetch(
             [("product_id", "=", self.product_id.id), ("name", "in", names),
-             ("company_id", "in", [self.company_id.id, False])], ["name"])
+             ("company_id", "in", [company.id, False])], ["name"])
         check.lots = {lot.name: lot.id for lot in lots}
         if lots:
             quants = self.env["stock.quant"].sudo()._read_group(
                 [("lot_id", "in", lots.ids), ("location_id.usage", "=", "internal"),
-                 ("quantity", ">", 0)], ["lot_id", "location_id"])
+                 ("company_id", "=", company.id), ("quantity", ">", 0)],
+                ["lot_id", "location_id"])
             for lot, location in quants:
                 check.errors.append((lot.name, self.env._(
                     "already in stock at %s", location.display_name)))
         other_lines = self.env["stock.move.line"].sudo().search_fetch(
             [("product_id", "=", self.product_id.id), ("move_id", "!=", self.id),
+             ("company_id", "=", company.id),
              ("state", "not in", ("done", "cancel")), ("picking_code", "=", "incoming"),
              "|", ("lot_name", "in", names), ("lot_id", "in", lots.ids)],
             ["lot_name", "lot_id", "picking_id"])
@@ -186,7 +267,7 @@ class StockMove(models.Model):
                         picking_type.display_name)))
 
     # -- Writing serials -----------------------------------------------------------------
-    def set_serials_from_text(self, text, spans=True):
+    def set_serials_from_text(self, text, spans=True, *unexpected, **unexpected_keywords):
         """Replace this move's serials with those in `text` (separators, spans, ...).
 
         The public entry point for XML-RPC clients and the Barcode app, on receipts (new
@@ -195,29 +276,82 @@ class StockMove(models.Model):
         nothing is written and the error lists every offending serial. Returns the number
         of serials set.
         """
-        self.ensure_one()
-        check = self._check_serial_entry(text, spans=spans)
+        if unexpected or unexpected_keywords:
+            raise UserError(self.env._(
+                "set_serials_from_text takes the serials as text and, optionally, whether "
+                "A-B is a span; it got unexpected arguments: %s",
+                ", ".join([repr(value) for value in unexpected]
+                          + [f"{key}={value!r}" for key, value in unexpected_keywords.items()])))
+        if not isinstance(text, str):
+            raise UserError(self.env._(
+                "The serials must be given as text (one string), not as %s.",
+                type(text).__name__))
+        if not isinstance(spans, bool):
+            raise UserError(self.env._(
+                "Whether A-B is a span must be true or false, not %r.", spans))
+        self._check_serials_editable()
+        return self._apply_serial_entry(text, spans)
+
+    def _apply_serial_entry(self, text, spans=True):
+        check = self._check_serial_entry(text, spans=spans, lock=True)
         check.raise_on_errors(self)
         self._write_serial_lines(check)
         return len(check.serials)
 
+    def _check_serials_editable(self):
+        """One open move of a serialized product, or a clear error (never a traceback)."""
+        if len(self) != 1:
+            raise UserError(self.env._(
+                "Serials are set on one move at a time, not on %s moves.", len(self)))
+        if self.state in ("done", "cancel"):
+            raise UserError(self.env._(
+                "The serials of %(product)s on %(transfer)s cannot change: the move is %(state)s."
+                " Use a return or an inventory adjustment to correct stock.",
+                product=self.product_id.display_name,
+                transfer=self.picking_id.name or self.reference,
+                state=dict(self._fields["state"]._description_selection(self.env))[self.state]))
+        if self.has_tracking != "serial":
+            raise UserError(self.env._("%s is not a serialized product.",
+                                       self.product_id.display_name))
+
     def fill_serials_from_next_serial(self):
         """Give the units still without a serial the next serials of the product."""
-        self.ensure_one()
+        self._check_serials_editable()
         present = self._entered_serials()
-        missing = int(self.product_uom_qty) - len(present)
+        missing = self._serial_units() - len(present)
         if missing <= 0:
             return 0
         generated = self.product_id._reserve_serials(missing)
-        return self.set_serials_from_text("\n".join(present + generated), spans=False)
+        return self._apply_serial_entry("\n".join(present + generated), spans=False)
 
     def _write_serial_lines(self, check):
-        """One move line per serial, replacing the move's lines (new ones in one batch).
+        """One move line per serial, replacing the move's lines.
 
-        Units taken from stock are reserved on the chosen serials, where they are.
+        The lines are marked picked: the serials were chosen, so Odoo's re-reservation
+        (another transfer validating, Unreserve) leaves them on this move, and a partial
+        choice ships what was chosen and backorders the rest.
         """
-        from_stock = self._takes_serials_from_stock()
-        base = {
+        if self._takes_serials_from_stock():
+            self._write_serial_lines_from_stock(check)
+            return
+        base = self._serial_line_base()
+        vals_list = [{**base, "lot_id": check.lots[serial]} if serial in check.lots
+                     else {**base, "lot_name": serial} for serial in check.serials]
+        # Odoo splits a serialized receipt into one-unit lines: giving them their serials
+        # costs a third of deleting and recreating them. Only lot fields are written, so
+        # no quantity or reservation changes.
+        lines = self.move_line_ids
+        reused = lines.filtered(lambda line: line.quantity_product_uom == 1)[:len(vals_list)]
+        for line, vals in zip(reused, vals_list, strict=False):  # reused may be shorter
+            changes = {"lot_name": vals.get("lot_name", False), "picked": True}
+            if line.lot_id.id != vals.get("lot_id", False):  # lot_id takes a slower path
+                changes["lot_id"] = vals.get("lot_id", False)
+            line.write(changes)
+        (lines - reused).unlink()
+        self.env["stock.move.line"].create(vals_list[len(reused):])
+
+    def _serial_line_base(self):
+        return {
             "move_id": self.id,
             "picking_id": self.picking_id.id,
             "product_id": self.product_id.id,
@@ -226,29 +360,44 @@ class StockMove(models.Model):
             "location_dest_id": self.location_dest_id.id,
             "company_id": self.company_id.id,
             "quantity": 1,
+            "picked": True,
         }
-        vals_list = []
-        for serial in check.serials:
-            # A known serial is its existing lot (Odoo would match it by name at validation).
-            lot_id = check.lots.get(serial)
-            vals = {**base, "lot_id": lot_id} if lot_id else {**base, "lot_name": serial}
-            if serial in check.quant_locations:
-                vals["location_id"] = check.quant_locations[serial]
-            vals_list.append(vals)
-        if from_stock:
-            self._do_unreserve()  # removes the lines reserved on other serials
-        # Odoo splits a serialized receipt into one-unit lines: giving them their serials
-        # costs a third of deleting and recreating them. Only lot fields are written, so
-        # no quantity or reservation changes.
-        lines = self.move_line_ids
-        reused = lines.filtered(lambda line: line.quantity_product_uom == 1)[:len(vals_list)]
-        for line, vals in zip(reused, vals_list, strict=False):  # reused may be shorter
-            changes = {"lot_name": vals.get("lot_name", False)}
-            if line.lot_id.id != vals.get("lot_id", False):  # lot_id takes a slower path
-                changes["lot_id"] = vals.get("lot_id", False)
-            line.write(changes)
-        (lines - reused).unlink()
-        self.env["stock.move.line"].create(vals_list[len(reused):])
+
+    def _write_serial_lines_from_stock(self, check):
+        """Reserve exactly the chosen units, set-wise: a constant number of queries.
+
+        The quants were locked by the check. Lines already on a chosen unit stay; the
+        others are removed and their units freed; the new lines reserve their units at
+        the exact location of each (a serial on a shelf ships from the shelf).
+        """
+        chosen = {check.lots[serial]: check.quants[serial] for serial in check.serials}
+        keep_ids, kept_lots = [], set()
+        for line in self.move_line_ids:
+            quant = chosen.get(line.lot_id.id)
+            if (quant and line.location_id.id == quant[1] and line.lot_id.id not in kept_lots
+                    and line.quantity_product_uom == 1 and not line.package_id
+                    and not line.owner_id):
+                keep_ids.append(line.id)
+                kept_lots.add(line.lot_id.id)
+        keep = self.move_line_ids.browse(keep_ids)
+        taken_over = self.move_line_ids.browse(check.taken_over).exists()
+        others = taken_over.move_id
+        reservation_changes = Counter()  # quant id -> change of its reserved quantity
+        for quant_id in (self.move_line_ids - keep | taken_over)._unlink_serial_lines():
+            reservation_changes[quant_id] -= 1
+        base = self._serial_line_base()
+        new_vals = []
+        for lot_id, (quant_id, location_id) in chosen.items():
+            if lot_id not in kept_lots:
+                new_vals.append({**base, "lot_id": lot_id, "location_id": location_id})
+                reservation_changes[quant_id] += 1
+        self.env["stock.move.line"].with_context(
+            serial_reservation_set_wise=True).create(new_vals)
+        self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
+        keep.filtered(lambda line: not line.picked).picked = True
+        self._recompute_state()
+        others._action_assign()  # the transfers whose tentative units were taken
+
 
     def action_open_serial_entry(self):
         """The receipt dialog, or the selector for units taken from stock."""
@@ -259,6 +408,7 @@ class StockMove(models.Model):
             "res_model": ("stock.serial.select" if self._takes_serials_from_stock()
                           else "stock.serial.entry"),
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {"default_move_id": self.id},
         }

@@ -1,18 +1,70 @@
 from collections import Counter, defaultdict
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from .stock_quant import records_to_check_one_by_one
+
+# Fields of a done serial line that decide where a unit is: frozen once it moved.
+DONE_SERIAL_FIELDS = frozenset({
+    "lot_id", "lot_name", "quantity", "product_uom_id", "product_id", "location_id",
+    "location_dest_id", "package_id", "result_package_id", "owner_id", "move_id", "state",
+})
+
+
+class SerialsMissingError(UserError):
+    """Serialized units without a serial at validation.
+
+    A UserError (what Odoo's callers catch); its second argument is the move whose serials
+    are missing, for the web client's "Enter Serials" button.
+    """
+
+    def __init__(self, message, move_id=None):
+        super().__init__(message)
+        self.args = (message, move_id)
 
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["stock.lot"]._check_name_is_text(vals_list, "lot_name")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["stock.lot"]._check_name_is_text([vals], "lot_name")
+        if DONE_SERIAL_FIELDS.intersection(vals):
+            self._check_done_serial_lines_unchanged(vals)
+        return super().write(vals)
+
+    def _check_done_serial_lines_unchanged(self, vals):
+        """A done serial line records where a unit went: it is not edited afterwards."""
+        changed = self.filtered(
+            lambda line: line.state == "done" and line.product_id.tracking == "serial"
+            and any(line._fields[name].convert_to_write(line[name], line) != value
+                    for name, value in vals.items() if name in DONE_SERIAL_FIELDS))
+        if changed:
+            raise UserError(self.env._(
+                "Done serial lines cannot be edited (%(lines)s): they record where each unit "
+                "went. Correct stock with a return or an inventory adjustment instead.",
+                lines=", ".join(f"{line.lot_id.name or line.lot_name or '?'} "
+                                f"({line.reference or line.picking_id.name})"
+                                for line in changed[:10])))
+
+    @api.constrains("lot_name", "product_id")
+    def _check_serial_lot_name(self):
+        self.env["stock.lot"]._check_serial_names(self.filtered(
+            lambda line: line.lot_name and line.product_id.tracking == "serial"
+        ).mapped("lot_name"))
+
     def _serial_lines(self):
-        """Lines of serialized products that move units on a transfer."""
-        return self.filtered(lambda line: line.product_id.tracking == "serial"
-                             and line.picking_id and line.quantity > 0)
+        """Lines that move serialized units on a transfer whose operation type tracks serials
+        (an operation type with neither "create" nor "use existing" lots does not, in Odoo)."""
+        return self.filtered(
+            lambda line: line.product_id.tracking == "serial" and line.picking_id
+            and line.quantity > 0 and (line.picking_type_id.use_create_lots
+                                       or line.picking_type_id.use_existing_lots))
 
     def _serial_shortages(self):
         """{move: units without a serial} for the serialized units of these lines."""
@@ -22,24 +74,27 @@ class StockMoveLine(models.Model):
                 shortages[line.move_id] += int(line.quantity_product_uom)
         return shortages
 
-    def _serial_shortage_message(self, shortages):
-        return self.env._(
+    def _raise_serial_shortages(self):
+        shortages = self._serial_shortages()
+        if not shortages:
+            return
+        message = self.env._(
             "Every serialized unit needs its serial number before validation:\n%s",
             "\n".join(self.env._("- %(product)s: %(missing)s of %(units)s units without a "
                                  "serial (%(transfer)s)",
                                  product=move.product_id.display_name, missing=missing,
-                                 units=int(move.quantity), transfer=move.picking_id.name)
+                                 units=move._serial_units(), transfer=move.picking_id.name)
                       for move, missing in shortages.items()))
+        raise SerialsMissingError(message, next(iter(shortages)).id)
 
     def _check_serial_rules(self):
         """Refuse serialized lines without a serial, with more than one unit per serial,
-        or bringing into stock a serial that is already there."""
+        bringing into stock a serial that is already there, or taking one that is not in
+        stock where it leaves from."""
         lines = self._serial_lines()
         if not lines:
             return
-        shortages = lines._serial_shortages()
-        if shortages:
-            raise UserError(lines._serial_shortage_message(shortages))
+        lines._raise_serial_shortages()
         for line in lines:
             if line.product_uom_id.compare(line.quantity_product_uom, 1) != 0:
                 raise UserError(self.env._(
@@ -78,24 +133,38 @@ class StockMoveLine(models.Model):
                                        "\n".join(f"- {problem}" for problem in problems)))
 
     def _check_serials_at_source(self):
-        """A unit leaving a location must be in stock there (Odoo would go negative)."""
-        lots = self.lot_id
-        quants = self.env["stock.quant"].sudo().search_fetch(
-            [("lot_id", "in", lots.ids), ("quantity", ">", 0),
-             ("location_id.usage", "=", "internal")], ["lot_id", "location_id"])
-        paths = defaultdict(list)
-        for quant in quants:
-            paths[quant.lot_id].append(quant.location_id.parent_path)
+        """A unit leaves from the exact location of its line, where it must be in stock
+        (Odoo would take it from there and go negative), and must not be the unit another
+        open transfer has chosen. Untracked units there may be named, as Odoo allows."""
+        quants = self.env["stock.quant"].sudo()._read_group(
+            [("product_id", "in", self.product_id.ids), ("location_id", "in", self.location_id.ids),
+             "|", ("lot_id", "in", self.lot_id.ids), ("lot_id", "=", False)],
+            ["product_id", "location_id", "lot_id"], ["quantity:sum"])
+        on_hand = {(product, location, lot): quantity
+                   for product, location, lot, quantity in quants}
+        chosen_elsewhere = {line.lot_id: line for line in self.search_fetch(
+            [("lot_id", "in", self.lot_id.ids), ("picked", "=", True),
+             ("state", "not in", ("done", "cancel")), ("id", "not in", self.ids)],
+            ["lot_id", "picking_id", "move_id"])}
         problems = []
         for line in self:
-            source = line.location_id.parent_path
-            if not any(path.startswith(source) for path in paths[line.lot_id]):
-                where = line.lot_id.location_id.display_name or self.env._("nowhere in stock")
+            serial = line.lot_id.name or line.lot_name
+            other = chosen_elsewhere.get(line.lot_id)
+            if other and other.move_id != line.move_id:
                 problems.append(self.env._(
-                    "%(serial)s (%(product)s) is not in stock at %(origin)s: it is at %(where)s",
-                    serial=line.lot_id.name or line.lot_name,
-                    product=line.product_id.display_name,
-                    origin=line.location_id.display_name, where=where))
+                    "%(serial)s (%(product)s) is chosen on %(transfer)s",
+                    serial=serial, product=line.product_id.display_name,
+                    transfer=other.picking_id.name or other.reference))
+                continue
+            here = on_hand.get((line.product_id, line.location_id, line.lot_id), 0)
+            untracked = on_hand.get((line.product_id, line.location_id, line.lot_id.browse()), 0)
+            if here >= 1 or (here <= 0 and untracked >= 1):
+                continue
+            where = line.lot_id.location_id.display_name or self.env._("nowhere in stock")
+            problems.append(self.env._(
+                "%(serial)s (%(product)s) is not in stock at %(origin)s: it is at %(where)s",
+                serial=serial, product=line.product_id.display_name,
+                origin=line.location_id.display_name, where=where))
         if problems:
             raise UserError(self.env._("Only units in stock where they leave from can ship:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
@@ -123,6 +192,28 @@ class StockMoveLine(models.Model):
         if problems:
             raise UserError(self.env._("This return cannot be validated:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
+
+    def _unlink_serial_lines(self):
+        """Unlink these open lines. Returns the quants whose one-unit serial reservations
+        the caller releases set-wise (other lines are unreserved by Odoo, one by one)."""
+        set_wise = self.filtered(
+            lambda line: line.lot_id and line.quantity_product_uom == 1 and not line.package_id
+            and not line.owner_id and not line.move_id._should_bypass_reservation(line.location_id))
+        quant_ids = []
+        if set_wise:
+            quants = {(quant.lot_id.id, quant.location_id.id): quant.id
+                      for quant in self.env["stock.quant"].sudo().search_fetch(
+                          [("product_id", "in", set_wise.product_id.ids),
+                           ("lot_id", "in", set_wise.lot_id.ids),
+                           ("location_id", "in", set_wise.location_id.ids),
+                           ("package_id", "=", False), ("owner_id", "=", False)],
+                          ["lot_id", "location_id"])}
+            quant_ids = [quants[key] for key in
+                         ((line.lot_id.id, line.location_id.id) for line in set_wise)
+                         if key in quants]
+        (self - set_wise).unlink()
+        set_wise.with_context(serial_reservation_set_wise=True).unlink()
+        return quant_ids
 
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -51,14 +51,15 @@ class StockPicking(models.Model):
 
     def _sanity_check(self, separate_pickings=True):
         # Before Odoo's generic "supply a Lot/Serial number": say how many serials each
-        # product lacks and offer the dialog that enters them.
-        lines = self.move_line_ids
-        shortages = lines._serial_shortages()
-        if shortages:
-            first_move = next(iter(shortages))
-            raise RedirectWarning(lines._serial_shortage_message(shortages),
-                                  first_move.action_open_serial_entry(),
-                                  self.env._("Enter Serials"))
+        # product lacks (a UserError, which the web client offers to fix with the dialog).
+        # Only the lines that will be validated count: the picked ones if any (the rest
+        # goes to a backorder), else all (Odoo then picks them all).
+        to_check = self.env["stock.move.line"]
+        for picking in self:
+            lines = picking.move_line_ids.filtered(
+                lambda line: line.state not in ("done", "cancel"))
+            to_check |= lines.filtered("picked") or lines
+        to_check._raise_serial_shortages()
         return super()._sanity_check(separate_pickings=separate_pickings)
 
     # -- Validation in the background past a threshold -----------------------------------

@@ -2,8 +2,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import str2bool
+from odoo.tools import SQL, str2bool
 
 BATCHED_VALIDATION_PARAM = "stock_serial_tracking.batched_validation"
 
@@ -108,33 +107,52 @@ class SerialUnitBatch:
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
-    def _check_serial_counts(self):
-        """A counted serialized product: one serial per unit, 0 or 1 unit per serial."""
-        problems = []
-        for quant in self.filtered(lambda q: q.product_id.tracking == "serial"
-                                   and q.inventory_quantity_set):
-            counted = quant.inventory_quantity
-            if not quant.lot_id and counted:
-                problems.append(self.env._(
-                    "%(product)s at %(location)s: %(count)s units counted without serial "
-                    "numbers; count each unit on its own serial",
-                    product=quant.product_id.display_name,
-                    location=quant.location_id.display_name, count=counted))
-            elif quant.lot_id and counted not in (0, 1):
-                problems.append(self.env._(
-                    "%(serial)s (%(product)s): %(count)s units counted; a serial is 0 or 1 unit",
-                    serial=quant.lot_id.name, product=quant.product_id.display_name,
-                    count=counted))
-        if problems:
-            raise UserError(self.env._("The count cannot be applied:\n%s",
-                                       "\n".join(f"- {problem}" for problem in problems)))
+    @api.model
+    def _update_available_quantity(self, product_id, location_id, quantity=False,
+                                   reserved_quantity=False, lot_id=None, package_id=None,
+                                   owner_id=None, in_date=None):
+        if lot_id and product_id.tracking == "serial":
+            self._lock_serial_quants(product_id, location_id, lot_id, package_id, owner_id)
+        return super()._update_available_quantity(
+            product_id, location_id, quantity=quantity, reserved_quantity=reserved_quantity,
+            lot_id=lot_id, package_id=package_id, owner_id=owner_id, in_date=in_date)
+
+    @api.model
+    def _lock_serial_quants(self, product, location, lot, package=None, owner=None):
+        """Wait for the row lock on the serial's quant at `location`.
+
+        Odoo locks quants with SKIP LOCKED: when another transaction holds the serial's quant,
+        it creates a second quant for the same serial and location — a second unit that does
+        not exist. For serials we wait instead; a concurrent change then surfaces as a
+        serialization failure, which Odoo retries with a fresh view of the stock.
+        """
+        self.env.cr.execute(SQL(
+            """SELECT id FROM stock_quant
+                WHERE product_id = %s AND location_id = %s AND lot_id = %s
+                  AND package_id IS NOT DISTINCT FROM %s AND owner_id IS NOT DISTINCT FROM %s
+                  FOR NO KEY UPDATE""",
+            product.id, location.id, lot.id, package.id if package else None,
+            owner.id if owner else None), log_exceptions=False)  # retried by Odoo, not a bug
+
+    @api.model
+    def _update_reserved_quantity(self, product_id, location_id, quantity, lot_id=None,
+                                  package_id=None, owner_id=None, strict=True):
+        if self.env.context.get("serial_reservation_set_wise"):
+            return None  # the caller reserves these units itself, in one batch
+        return super()._update_reserved_quantity(
+            product_id, location_id, quantity, lot_id=lot_id, package_id=package_id,
+            owner_id=owner_id, strict=strict)
+
+    @api.model
+    def _change_reserved_quantities(self, changes):
+        """Apply {quant id: change} to reserved quantities, one write per resulting value."""
+        quants = self.sudo().browse(quant_id for quant_id, change in changes.items() if change)
+        for reserved, group in quants.grouped(
+                lambda quant: max(quant.reserved_quantity + changes[quant.id], 0)).items():
+            group.reserved_quantity = reserved
 
     def _check_company(self, fnames=None):
         return super(StockQuant, records_to_check_one_by_one(self, fnames))._check_company(fnames)
-
-    def _apply_inventory(self, date=None):
-        self._check_serial_counts()
-        return super()._apply_inventory(date=date)
 
     # -- Batched validation of serialized units ------------------------------------------
     @api.model
@@ -155,13 +173,15 @@ class StockQuant(models.Model):
         if not lines:
             return batch
         locations = lines.location_id | lines.location_dest_id
-        found = self.sudo().search(
+        quants = self.sudo().search(
             [("product_id", "in", lines.product_id.ids), ("location_id", "in", locations.ids),
              "|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)])
-        # Locked, then read afresh: nobody changes them until this transaction ends. The
-        # products of quants another transaction holds are left to Odoo's path.
-        quants = found.try_lock_for_update(allow_referencing=True)
-        busy_products = (found - quants).product_id
+        # Locked, waiting like _lock_serial_quants, then read afresh: what another
+        # transaction did to these units is seen, and nobody changes them until this one ends.
+        if quants:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM stock_quant WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(quants.ids)), log_exceptions=False)  # retried by Odoo, not a bug
         quants.invalidate_recordset(["quantity", "reserved_quantity", "in_date"])
         quants.fetch(["product_id", "location_id", "lot_id", "package_id", "owner_id",
                       "quantity", "reserved_quantity", "in_date"])
@@ -173,9 +193,7 @@ class StockQuant(models.Model):
             elif not (quant.package_id or quant.owner_id):
                 by_key[quant.product_id, quant.location_id, quant.lot_id].append(quant)
         now = fields.Datetime.now()
-        for product, product_lines in lines.grouped("product_id").items():
-            if product in busy_products:
-                continue
+        for product_lines in lines.grouped("product_id").values():
             changes = SerialUnitBatch(self.env)
             lots = product_lines.lot_id
             fits = len(lots) == len(product_lines) and all(

@@ -184,6 +184,9 @@ ensure_test_db() {
 }
 
 lint() {
+    # System packages first: the virtualenv compiles python-ldap against libldap2-dev.
+    ensure_system_packages
+    ensure_odoo_src
     ensure_venv
     (cd "$ADDON_DIR" && "$VENV/bin/ruff" check . &&
         "$VENV/bin/pylint" --rcfile=.pylintrc --score=n \

@@ -1,9 +1,11 @@
 from . import (
     test_background_validation,
+    test_concurrency,
     test_delivery_serials,
     test_fast_validation,
     test_fast_validation_equivalence,
     test_i18n,
+    test_integrity,
     test_next_serial,
     test_receipt_serials,
     test_returns_and_list,

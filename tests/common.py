@@ -1,5 +1,22 @@
-from odoo import Command
+from contextlib import contextmanager
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, new_test_user
+
+
+@contextmanager
+def committed_env(registry, uid=SUPERUSER_ID, context=None):
+    """An environment on a new cursor of its own, from any thread; commits at the end
+    (rolls back on error). For tests of real, committed, concurrent transactions.
+
+    The cursor gets its transaction before the environment is made: otherwise the
+    environment looks the registry up by database name under the registry lock, which
+    Odoo's test runner holds while it runs the tests, and a test thread would wait forever.
+    """
+    with registry.cursor() as cr:
+        cr.transaction = Transaction(registry)
+        yield api.Environment(cr, uid, context or {})
 
 
 class SerialCase(TransactionCase):

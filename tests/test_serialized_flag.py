@@ -86,7 +86,8 @@ class TestSerializedFlag(SerialCase):
         """Variant writes, Odoo's own tracking field and unticking storability all lock."""
         self.create_receipt(self.serial_product, 1, confirm=False)
         template = self.serial_product.product_tmpl_id
-        for vals in ({"tracking": "none"}, {"tracking": "lot"}, {"is_storable": False}):
+        for vals in ({"tracking": "none"}, {"tracking": "lot"}, {"is_storable": False},
+                     {"type": "service"}):
             for record in (template, self.serial_product):
                 with self.subTest(vals=vals, model=record._name), \
                         self.assertRaisesRegex(UserError, "1 stock move"):
@@ -98,14 +99,37 @@ class TestSerializedFlag(SerialCase):
         self.plain_product.tracking = "lot"
         self.assertEqual(self.plain_product.tracking, "lot")
 
-    def test_only_inventory_managers_change_the_flag(self):
-        with self.assertRaises(AccessError):
-            self.plain_product.with_user(self.stock_user).is_serialized = True
-        with self.assertRaisesRegex(AccessError, "Only Inventory managers"):
-            self.plain_product.with_user(self.product_manager).is_serialized = True
-        self.assertEqual(self.plain_product.tracking, "none")
-        self.plain_product.with_user(self.stock_manager).is_serialized = True
+    def test_lock_holds_for_admin_and_imports(self):
+        self.create_receipt(self.serial_product, 1, confirm=False)
+        template = self.serial_product.product_tmpl_id
+        with self.assertRaisesRegex(UserError, "1 stock move"):
+            template.with_user(self.env.ref("base.user_admin")).type = "service"
+        external_id = self.serial_product.export_data(["id"])["datas"][0][0]
+        result = self.env["product.product"].load(["id", "is_storable"], [[external_id, "False"]])
+        self.assertFalse(result["ids"])
+        self.assertIn("1 stock move", result["messages"][0]["message"])
+        self.assertEqual((template.type, template.tracking), ("consu", "serial"))
+
+    def test_anyone_who_may_edit_a_new_product_sets_the_flag(self):
+        self.plain_product.with_user(self.product_manager).is_serialized = True
         self.assertEqual(self.plain_product.tracking, "serial")
+
+    def test_only_inventory_managers_repoint_the_sequence(self):
+        other_sequence = self.env["ir.sequence"].create({"name": "Other", "prefix": "OT-"})
+        before = self.serial_product.next_expected_serial
+        with self.assertRaisesRegex(AccessError, "Only Inventory managers"):
+            self.serial_product.with_user(self.product_manager).lot_sequence_id = other_sequence
+        self.assertEqual(self.serial_product.next_expected_serial, before)
+
+    def test_custom_prefix_never_adopts_a_next_serial_sequence(self):
+        lot_product = self.env["product.product"].create(
+            {"name": "Cable reel", "is_storable": True, "tracking": "lot"})
+        lot_product.serial_prefix_format = "SN-"
+        self.assertNotEqual(lot_product.lot_sequence_id,
+                            self.serial_product.lot_sequence_id)
+        self.assertEqual(lot_product.lot_sequence_id.prefix, "SN-")
+        self.serial_product._reserve_serials(1)
+        self.assertEqual(self.serial_product.next_expected_serial, "SN-00002")
 
     def test_linked_models_are_extensible_through_one_method(self):
         models = self.env["product.template"]._serialized_lock_models()

@@ -146,7 +146,7 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
         if serial[0] == '"' and serial[-1] == '"' and len(serial) > 1:
             serial = serial[1:-1].strip()  # a spreadsheet cell copied with its quotes
         # The usual short ASCII serial is cleared by one regex; anything else in full.
-        if len(serial) <= MAX_SERIAL_LENGTH and is_ascii and not control_search(serial):
+        if serial and len(serial) <= MAX_SERIAL_LENGTH and is_ascii and not control_search(serial):
             problem = None
         else:
             problem = serial_problem(serial)

@@ -31,14 +31,14 @@ class StockSerialEntry(models.TransientModel):
             return {"serials_text": "\n".join(present)}
         if move.product_id.next_expected_serial:
             # As the specification asks: the first unit gets Next Serial, the rest follow.
-            generated = "\n".join(move.product_id._peek_serials(int(move.product_uom_qty)))
+            generated = "\n".join(move.product_id._peek_serials(move._serial_units()))
             return {"serials_text": generated, "generated_serials": generated}
         return {}
 
-    @api.depends("move_id.product_uom_qty")
+    @api.depends("move_id.product_qty")
     def _compute_expected_qty(self):
         for wizard in self:
-            wizard.expected_qty = int(wizard.move_id.product_uom_qty)
+            wizard.expected_qty = wizard.move_id._serial_units()
 
     @api.depends("serials_text", "treat_spans", "move_id")
     def _compute_preview(self):
@@ -93,7 +93,8 @@ class StockSerialEntry(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        check = self.move_id._check_serial_entry(self.serials_text, self.treat_spans)
+        self.move_id._check_serials_editable()
+        check = self.move_id._check_serial_entry(self.serials_text, self.treat_spans, lock=True)
         check.raise_on_errors(self.move_id)
         self._reserve_generated(check.serials)
         self.move_id._write_serial_lines(check)

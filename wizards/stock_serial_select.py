@@ -22,7 +22,7 @@ class StockSerialSelect(models.TransientModel):
 
     @api.model
     def _defaults_for_move(self, move):
-        expected = int(move.product_uom_qty)
+        expected = move._serial_units()
         chosen = move.move_line_ids.lot_id
         quants = move._available_serial_quants(limit=expected + self.EXTRA_CANDIDATES)
         # The serials already reserved stay chosen; otherwise suggest the oldest (FIFO).
@@ -32,10 +32,10 @@ class StockSerialSelect(models.TransientModel):
             "in_date": quant.in_date, "selected": quant.lot_id in suggested,
         }) for quant in quants.sorted(lambda q: q.lot_id not in chosen)]}
 
-    @api.depends("line_ids.selected", "move_id.product_uom_qty")
+    @api.depends("line_ids.selected", "move_id.product_qty")
     def _compute_counts(self):
         for wizard in self:
-            wizard.expected_qty = int(wizard.move_id.product_uom_qty)
+            wizard.expected_qty = wizard.move_id._serial_units()
             wizard.selected_count = len(wizard.line_ids.filtered("selected"))
 
     @api.onchange("serials_text")
