@@ -14,6 +14,9 @@ from bench_deliveries import insert_lots
 from bench_receipts import native_import_lines
 
 from odoo.addons.stock_serial_tracking.models.stock_quant import BATCHED_VALIDATION_PARAM
+from odoo.addons.stock_serial_tracking.models.stock_serial_validation import (
+    BACKGROUND_THRESHOLD_PARAM,
+)
 from odoo.tools import SQL
 
 
@@ -149,17 +152,20 @@ SCENARIOS = [  # operation, variant, transfer, entry, destination
 ]
 
 
-def run(env, sizes):
+def run(env, sizes, operations=("receive", "deliver")):
     rows = []
     for size in sizes:
         by_operation = {}
         for operation, variant, transfer, entry, destination in SCENARIOS:
+            if operation not in operations:
+                continue
             row = by_operation.setdefault(operation, TransferRow(size, operation))
             row.timings[variant] = run_scenario(
                 env, transfer, entry, f"Bench {operation} {variant} {size}",
                 env.ref(destination), size, native=variant == "native")
-            print(f"  {size:,} {operation} {variant}: entry {row.timings[variant][0]:.2f} s, "
-                  f"validate {row.timings[variant][2]:.2f} s", flush=True)
+            entry, _queries, validate, _queries, cpu = row.timings[variant]
+            print(f"  {size:,} {operation} {variant}: entry {entry:.2f} s, validate "
+                  f"{validate:.2f} s ({cpu:.2f} s CPU)", flush=True)
         rows += by_operation.values()
     return rows
 
@@ -180,9 +186,10 @@ def print_table(rows):
 
 def run_background(env, size=100_000):
     """A receipt of `size` serials: Validate queues it, the background job validates it."""
-    threshold = env["stock.serial.validation"]._threshold()
+    threshold = min(env["stock.serial.validation"]._threshold(), size - 1)
     with env.cr.savepoint(flush=False) as savepoint:
         env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "True")
+        env["ir.config_parameter"].set_param(BACKGROUND_THRESHOLD_PARAM, str(threshold))
         start = time.perf_counter()
         picking = receipt(env, serial_product(env, f"Bench background {size}"), size)
         env.flush_all()

@@ -2,7 +2,8 @@
 
 Environment: BENCH_SUITES (comma-separated, default "steps,transfers,plain"; "background"
 adds the 100,000-serial receipt), BENCH_SIZES (serials per transfer, default
-"1000,5000,10000").
+"1000,5000,10000"), BENCH_OPERATIONS (default "receive,deliver"),
+BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
 """
 
 import os
@@ -72,12 +73,13 @@ def main(config_file, database, plain_database=None):
             from bench_transfers import print_table
             from bench_transfers import run as transfers
 
-            print_table(transfers(env, sizes))
+            operations = os.environ.get("BENCH_OPERATIONS", "receive,deliver").split(",")
+            print_table(transfers(env, sizes, operations))
             print()
         if "background" in suites:
             from bench_transfers import run_background
 
-            run_background(env)
+            run_background(env, int(os.environ.get("BENCH_BACKGROUND_SIZE", "100000")))
             print()
     if "plain" in suites and plain_database:
         met = plain_overhead(config_file, database, plain_database) and met
