@@ -75,6 +75,9 @@ class StockPicking(models.Model):
                                                 compute="_compute_serial_validation")
     serial_validation_error = fields.Text(string="Background Validation Failure",
                                           compute="_compute_serial_validation")
+    # Stored on the transfer, so that the lock costs no query on every write.
+    serial_validation_locked = fields.Boolean(
+        string="Locked by Background Validation", copy=False, readonly=True)
 
     def _compute_serial_validation(self):
         latest = {}
@@ -95,15 +98,13 @@ class StockPicking(models.Model):
 
     def _check_serial_validation_lock(self):
         """While validated in the background, a transfer cannot change (but by the job)."""
-        if self.env.context.get("serial_validation_job_id"):
-            return
-        busy = self.env["stock.serial.validation"].sudo().search(
-            [("picking_id", "in", self.ids), ("state", "in", ("queued", "running"))], limit=1)
-        if busy:
+        locked = self.filtered("serial_validation_locked")
+        if locked and not self.env.context.get("serial_validation_job_id"):
+            job = locked[0].serial_validation_id
             raise UserError(self.env._(
                 "%(transfer)s is being validated in the background (%(count)s serials): it "
                 "cannot be changed until that ends.",
-                transfer=busy.picking_id.name, count=busy.serial_count))
+                transfer=locked[0].name, count=job.serial_count))
 
     def write(self, vals):
         self._check_serial_validation_lock()
@@ -124,7 +125,7 @@ class StockPicking(models.Model):
 
     def button_validate(self):
         result = super().button_validate()
-        queued = self.filtered(lambda picking: picking.serial_validation_state == "queued")
+        queued = self.filtered("serial_validation_locked")
         if queued and result is True:
             return {
                 "type": "ir.actions.client", "tag": "display_notification",

@@ -49,6 +49,7 @@ class StockSerialValidation(models.Model):
         jobs = self.create([{
             "picking_id": picking.id, "serial_count": picking._serial_unit_count(),
             "cancel_backorder": bool(cancel_backorder)} for picking in pickings])
+        pickings.with_context(serial_validation_job_id=jobs.ids).serial_validation_locked = True
         for job in jobs:
             job.picking_id.message_post(body=self.env._(
                 "Validation of %(count)s serials queued: it runs in the background; the "
@@ -87,6 +88,8 @@ class StockSerialValidation(models.Model):
             body = self.env._("%(count)s serials validated in the background.",
                               count=self.serial_count)
         self.picking_id.invalidate_recordset()  # its job's state is read, not stored
+        self.picking_id.with_context(
+            serial_validation_job_id=self.id).serial_validation_locked = False
         self.picking_id.message_post(body=body, partner_ids=self.user_id.partner_id.ids,
                                      subtype_xmlid="mail.mt_comment")
 
