@@ -1,10 +1,16 @@
-.PHONY: run test lint bench pot screenshots clean
+.PHONY: run test test-oca test-wheel lint bench pot screenshots clean
 
 run:  ## serve Odoo with the addon and demo data on http://127.0.0.1:8069
 	scripts/run.sh
 
 test: lint  ## lint, then run every test (pytest-odoo and browser tours)
 	scripts/test.sh
+
+test-oca:  ## the addon's tests as OCA's CI runs them: Odoo's runner, a fresh database, the addon alone
+	scripts/test_oca.sh
+
+test-wheel:  ## build the addon's wheel (whool), install it apart, check that Odoo finds it
+	scripts/test_wheel.sh
 
 lint:  ## ruff and pylint-odoo (OCA's mandatory checks)
 	bash -c 'source scripts/env.sh && lint'
@@ -18,5 +24,5 @@ screenshots:  ## rebuild the README screenshots under static/description/ (headl
 bench:  ## benchmarks, Odoo's native path beside ours, printed as ratios
 	scripts/bench.sh
 
-clean:  ## stop the private PostgreSQL cluster, remove this checkout's state folder
-	bash -c 'source scripts/env.sh && { stop_postgres || true; } && rm -rf "$$LOCAL_DIR" "$$(pg_data_dir)"' 
+clean:  ## stop this checkout's servers and PostgreSQL clusters, remove its state folder
+	scripts/clean.sh

@@ -7,7 +7,7 @@
     "website": "https://github.com/stock-serial-tracking/stock_serial_tracking",
     "author": "stock_serial_tracking contributors",
     "license": "LGPL-3",
-    "depends": ["stock", "barcodes"],
+    "depends": ["stock", "barcodes", "barcodes_gs1_nomenclature"],
     "external_dependencies": {"python": ["python-barcode"]},
     "data": [
         "security/stock_serial_tracking_security.xml",
@@ -22,6 +22,7 @@
         "wizards/stock_serial_label_print.xml",
         "report/serial_label_report.xml",
         "views/product_template_views.xml",
+        "views/stock_picking_type_views.xml",
         "views/stock_picking_views.xml",
         "views/stock_serial_validation_views.xml",
     ],
@@ -29,6 +30,9 @@
         "demo/stock_serial_tracking_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "stock_serial_tracking/static/src/**/*",
+        ],
         "web.assets_tests": [
             "stock_serial_tracking/static/tests/tours/*.js",
         ],

@@ -5,6 +5,7 @@ from . import (
     stock_move,
     stock_move_line,
     stock_picking,
+    stock_picking_type,
     stock_quant,
     stock_serial_validation,
 )

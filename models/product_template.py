@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..tools.serial_parser import compile_serial_pattern
 from ..tools.serial_text import SerialCounter, SerialTextError
+from .serial_messages import serial_text
 
 MANAGER_GROUP = "stock.group_stock_manager"
 # The code of a product's own Next Serial sequence, which no other product may adopt.
@@ -87,8 +88,8 @@ class ProductTemplate(models.Model):
         for template in self:
             try:
                 compile_serial_pattern(template.serial_pattern)
-            except ValueError as error:
-                raise ValidationError(str(error)) from None
+            except SerialTextError as error:
+                raise ValidationError(serial_text(self.env, error.message)) from None
 
     @api.depends("tracking")
     def _compute_is_serialized(self):
@@ -146,8 +147,9 @@ class ProductTemplate(models.Model):
             try:
                 counter = SerialCounter.parse(template.next_expected_serial)
             except SerialTextError as error:
-                raise UserError(self.env._("%(product)s: %(error)s",
-                                           product=template.display_name, error=error)) from None
+                raise UserError(self.env._(
+                    "%(product)s: %(error)s", product=template.display_name,
+                    error=serial_text(self.env, error.message))) from None
             values = {
                 # ir.sequence interpolates %(year)s and the like: a literal % must be doubled.
                 "prefix": counter.prefix.replace("%", "%%"),
@@ -312,3 +314,23 @@ class ProductTemplate(models.Model):
                     "code": "stock.lot.serial", "prefix": template.serial_prefix_format,
                     "padding": 7, "company_id": False})
         return result
+
+    # -- Product form (UI) ----------------------------------------------------------------
+    serialized_locked = fields.Boolean(
+        compute="_compute_serialized_locked",
+        help="The product already has stock history or orders: its tracking is final.")
+
+    @api.depends("tracking")
+    def _compute_serialized_locked(self):
+        locked = self.filtered("id")._serialized_lock_links()
+        for template in self:
+            template.serialized_locked = template in locked
+
+    @api.onchange("is_serialized")
+    def _onchange_is_serialized(self):
+        # What saving would do (see the inverse), shown before saving: Track Inventory by
+        # serial number, and the Next Serial field that comes with it.
+        if self.is_serialized:
+            self.is_storable, self.tracking = True, "serial"
+        elif self.tracking == "serial":
+            self.tracking = "none"

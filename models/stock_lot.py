@@ -7,7 +7,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.serial_parser import parse_serials
-from ..tools.serial_text import serial_problem
+from ..tools.serial_text import stored_serial_problem
+from .serial_messages import serial_text
 from .stock_quant import records_to_check_one_by_one
 
 SERIAL_STATUSES = [
@@ -87,12 +88,12 @@ class StockLot(models.Model):
     def _check_serial_names(self, names):
         """The rules of the serial dialogs, for serials written by any other path."""
         problems = [(name, problem) for name in names
-                    if (problem := serial_problem(name) or (
-                        name != name.strip() and "starts or ends with white space"))]
+                    if (problem := stored_serial_problem(name))]
         if problems:
             raise ValidationError(self.env._(
                 "These serial numbers cannot be saved:\n%s",
-                "\n".join(f"- {name!r}: the serial {problem}" for name, problem in problems)))
+                "\n".join(f"- {name!r}: {serial_text(self.env, problem)}"
+                          for name, problem in problems)))
 
     @api.model
     def _check_unique_before_insert(self, vals_list):
@@ -145,12 +146,14 @@ class StockLot(models.Model):
             last_line[line.lot_id] = line
         statuses = {"customer": "delivered", "supplier": "returned", "inventory": "scrapped"}
         for lot in self:
-            delivery = last_delivery.get(lot)
+            in_stock = lot.quant_ids.filtered(
+                lambda q: q.location_id.usage == "internal" and q.quantity > 0)
+            # A unit back in stock (returned) is no longer delivered: no customer shown,
+            # no customer warranty running, until it is delivered again.
+            delivery = False if in_stock else last_delivery.get(lot)
             lot.receipt_date = first_receipt.get(lot)
             lot.delivery_date = delivery.date if delivery else False
             lot.last_partner_id = delivery.picking_partner_id if delivery else False
-            in_stock = lot.quant_ids.filtered(
-                lambda q: q.location_id.usage == "internal" and q.quantity > 0)
             if in_stock:
                 reserved = any(quant.reserved_quantity > 0 for quant in in_stock)
                 lot.serial_status = "reserved" if reserved else "in_stock"
@@ -193,6 +196,11 @@ class StockLot(models.Model):
         text = value if isinstance(value, str) else "\n".join(value)
         serials = parse_serials(text).serials
         if len(serials) <= 1 and operator == "ilike":
+            words = text.split()
+            if len(words) > 1:
+                # A column pasted into the search box arrives with its line breaks turned
+                # into spaces: the words, or the whole text for a serial with a space.
+                return ["|", ("name", "in", words), ("name", "ilike", text.strip())]
             return [("name", "ilike", text.strip())]
         return [("name", "in", serials)]
 

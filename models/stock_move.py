@@ -3,11 +3,18 @@ from dataclasses import dataclass, field
 
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.serial_parser import DEFAULT_MAX_SERIALS, compile_serial_pattern, parse_serials
+from ..tools.serial_parser import (
+    DEFAULT_MAX_SERIALS,
+    DUPLICATE,
+    compile_serial_pattern,
+    parse_serials,
+)
+from ..tools.serial_text import SerialTextError
+from .serial_messages import serial_text
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 
@@ -59,6 +66,31 @@ class StockMove(models.Model):
             move.serials_complete = move.has_tracking != "serial" or count >= expected
             move.serial_progress = f"{count}/{expected}" if move.has_tracking == "serial" else ""
 
+    def write(self, vals):
+        if "quantity" in vals or "move_line_ids" in vals:
+            self._check_done_serial_moves_unchanged(vals)
+        return super().write(vals)
+
+    def _check_done_serial_moves_unchanged(self, vals=None):
+        """Done moves of serialized products get no new or changed units (`vals` None: new
+        lines are being added): Odoo would add lines without serials, or ship units nobody
+        chose."""
+        def changes(move):
+            if vals is None:
+                return True
+            adds_lines = any(command[0] == Command.CREATE
+                             for command in vals.get("move_line_ids") or ())
+            return adds_lines or ("quantity" in vals and move.product_uom.compare(
+                vals["quantity"], move.quantity) != 0)
+
+        done = self.filtered(lambda move: move.state == "done" and move.has_tracking == "serial"
+                             and changes(move))
+        if done:
+            raise UserError(self.env._(
+                "The units of done serial moves cannot change (%(moves)s). Correct stock with "
+                "a return or an inventory adjustment instead.",
+                moves=", ".join(move.picking_id.name or move.reference for move in done[:10])))
+
     def _serial_units(self):
         """Units of the move in the product's unit: a Dozen received is 12 serials."""
         self.ensure_one()
@@ -92,8 +124,8 @@ class StockMove(models.Model):
                                        self.product_id.display_name))
         try:
             pattern = compile_serial_pattern(self.product_id.serial_pattern)
-        except ValueError as error:
-            raise UserError(str(error)) from None
+        except SerialTextError as error:
+            raise UserError(serial_text(self.env, error.message)) from None
         parsed = parse_serials(text, spans=spans, max_serials=self._max_serials_per_entry(),
                                pattern=pattern)
         check = SerialEntryCheck(serials=parsed.serials, tokens=parsed.tokens)
@@ -101,9 +133,9 @@ class StockMove(models.Model):
             check.errors.append((self.env._("Serials"), self.env._("no serial number was entered")))
         # Tokens are quoted as typed, so that invisible characters show (\x00).
         for token in parsed.errors:
-            check.errors.append((repr(token.text), f"{token.message} ({token.where})"))
+            check.errors.append((repr(token.text), self._token_message(token, token.message)))
         for token, warning in parsed.warnings:
-            check.warnings.append((repr(token.text), f"{warning} ({token.where})"))
+            check.warnings.append((repr(token.text), self._token_message(token, warning)))
         expected = self._serial_units()
         if check_quantity and len(parsed.serials) > expected:
             check.errors.append((self.env._("Quantity"), self.env._(
@@ -116,6 +148,10 @@ class StockMove(models.Model):
             else:
                 self._check_known_serials(check)
         return check
+
+    def _token_message(self, token, message):
+        return self.env._("%(message)s (%(where)s)", message=serial_text(self.env, message),
+                          where=serial_text(self.env, token.where))
 
     def _takes_serials_from_stock(self):
         """Deliveries, internal transfers, vendor returns: units leave a stock location."""
@@ -149,9 +185,11 @@ class StockMove(models.Model):
             product=self.product_id.id, lots=tuple(lots.ids), company=self.company_id.id,
             source_path=self.location_id.parent_path + "%",
             lock=SQL("FOR NO KEY UPDATE OF quant") if lock else SQL())
+        self.env["stock.quant"].flush_model()  # units received in this transaction count
         if not lock:
             return self.env.execute_query(query)
         try:
+            # The savepoint keeps the transaction usable to report a conflict.
             with self.env.cr.savepoint():
                 # Not logged as a "bad query": a concurrent change is expected here.
                 self.env.cr.execute(query, log_exceptions=False)
@@ -163,26 +201,36 @@ class StockMove(models.Model):
             raise
 
     def _raise_serials_taken_meanwhile(self, lots):
-        """Raise a UserError naming the transfers that took `lots` in transactions committed
-        after ours began (read through a new transaction, which sees them)."""
+        """Raise a UserError naming, for each of `lots` that another transaction took after
+        ours began, the open transfer that has it now (read through a new transaction,
+        which sees what ours cannot)."""
         with self.env.registry.cursor() as cr:
             cr.execute(SQL(
-                """SELECT lot.name, picking.name
-                     FROM stock_move_line line
-                     JOIN stock_lot lot ON lot.id = line.lot_id
-                     LEFT JOIN stock_picking picking ON picking.id = line.picking_id
-                    WHERE line.lot_id IN %s AND line.move_id != %s
-                      AND line.state NOT IN ('draft', 'cancel')
-                      AND line.company_id = %s
+                """SELECT lot.name, holder.name
+                     FROM stock_lot lot
+                     LEFT JOIN LATERAL (
+                          SELECT picking.name FROM stock_move_line line
+                            JOIN stock_picking picking ON picking.id = line.picking_id
+                           WHERE line.lot_id = lot.id AND line.move_id != %(move)s
+                             AND line.state NOT IN ('done', 'cancel') AND line.quantity > 0
+                           ORDER BY line.id DESC LIMIT 1) holder ON TRUE
+                    WHERE lot.id IN %(lots)s
+                      AND (holder.name IS NOT NULL OR NOT EXISTS (
+                          SELECT 1 FROM stock_quant quant
+                            JOIN stock_location location ON location.id = quant.location_id
+                           WHERE quant.lot_id = lot.id AND quant.quantity > 0
+                             AND location.usage = 'internal'))
                     ORDER BY lot.name""",
-                tuple(lots.ids), self.id, self.company_id.id))
+                move=self.id, lots=tuple(lots.ids)))
             taken = cr.fetchall()
         if taken:
             raise UserError(self.env._(
                 "The serials for %(product)s were not saved: another user has just taken "
                 "some of them:\n%(problems)s",
                 product=self.product_id.display_name,
-                problems="\n".join(f"- {serial}: {transfer or '?'}" for serial, transfer in taken)))
+                problems="\n".join(
+                    f"- {serial}: {transfer or self.env._('no longer in stock')}"
+                    for serial, transfer in taken)))
 
     def _check_serials_available(self, check, lock=False):
         """Each serial must be a unit of this product in stock where the move takes from,
@@ -267,7 +315,7 @@ class StockMove(models.Model):
                         picking_type.display_name)))
 
     # -- Writing serials -----------------------------------------------------------------
-    def set_serials_from_text(self, text, spans=True, *unexpected, **unexpected_keywords):
+    def set_serials_from_text(self, text=None, spans=True, *unexpected, **unexpected_keywords):
         """Replace this move's serials with those in `text` (separators, spans, ...).
 
         The public entry point for XML-RPC clients and the Barcode app, on receipts (new
@@ -372,7 +420,10 @@ class StockMove(models.Model):
         """
         chosen = {check.lots[serial]: check.quants[serial] for serial in check.serials}
         keep_ids, kept_lots = [], set()
-        for line in self.move_line_ids:
+        lines = self.move_line_ids
+        lines.fetch(["lot_id", "location_id", "quantity", "product_uom_id", "package_id",
+                     "owner_id", "picked"])  # in one query, whatever the cache holds
+        for line in lines:
             quant = chosen.get(line.lot_id.id)
             if (quant and line.location_id.id == quant[1] and line.lot_id.id not in kept_lots
                     and line.quantity_product_uom == 1 and not line.package_id
@@ -412,3 +463,56 @@ class StockMove(models.Model):
             "target": "new",
             "context": {"default_move_id": self.id},
         }
+
+    # -- Scanning (UI endpoints: the wizards and the scanner screen) ----------------------
+    def _check_scanned_serial(self, text, serial, spans=False, check_quantity=True,
+                              lock=False):
+        """Check `text` once `serial` is added after it: (check, problems of the scan).
+
+        Only problems about the scanned serial (or the count it would exceed) refuse the
+        scan; mistakes already in the text are for the preview to show.
+        """
+        self.ensure_one()
+        text = (text or "").rstrip()
+        check = self._check_serial_entry(f"{text}\n{serial}" if text else serial,
+                                         spans=spans, check_quantity=check_quantity, lock=lock)
+        if check.tokens and check.tokens[-1].kind == DUPLICATE:
+            return check, [self.env._("already entered")]
+        problems = [message for subject, message in check.errors
+                    if subject in (serial, repr(serial))]
+        expected = self._serial_units()
+        if check_quantity and not problems and len(check.serials) > expected:
+            problems.append(self.env._("all %s units already have their serial", expected))
+        return check, problems
+
+    def _scanned_serials(self):
+        """The serials the scanner screen counts: on deliveries only those chosen (picked;
+        Odoo reserves serials at confirmation, which nobody has scanned yet); on receipts
+        all the serials entered."""
+        self.ensure_one()
+        if self._takes_serials_from_stock():
+            return [line.lot_id.name for line in self.move_line_ids
+                    if line.picked and line.lot_id]
+        return self._entered_serials()
+
+    def _add_scanned_serial(self, serial):
+        """Add one scanned serial to this move, written at once; UserError with the
+        reasons when the move's rules refuse it."""
+        self._check_serials_editable()
+        check, problems = self._check_scanned_serial(
+            "\n".join(self._scanned_serials()), serial, lock=True)
+        if problems:
+            raise UserError(self.env._("%(serial)s refused: %(problems)s",
+                                       serial=serial, problems="; ".join(problems)))
+        self._write_serial_lines(check)
+
+    def _remove_scanned_serial(self, serial):
+        """Take one scanned serial off this move (the scanner screen's undo)."""
+        self._check_serials_editable()
+        remaining = [name for name in self._scanned_serials() if name != serial]
+        if remaining:
+            self._apply_serial_entry("\n".join(remaining), spans=False)
+        elif self._takes_serials_from_stock():
+            self._do_unreserve()
+        else:
+            self.move_line_ids.unlink()

@@ -1,7 +1,7 @@
 from collections import Counter, defaultdict
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .stock_quant import records_to_check_one_by_one
 
@@ -30,13 +30,46 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.env["stock.lot"]._check_name_is_text(vals_list, "lot_name")
-        return super().create(vals_list)
+        self.env["stock.move"].browse(
+            {vals["move_id"] for vals in vals_list if vals.get("move_id")}
+        )._check_done_serial_moves_unchanged()
+        lines = super().create(vals_list)
+        lines._check_serials_chosen_once()
+        return lines
 
     def write(self, vals):
         self.env["stock.lot"]._check_name_is_text([vals], "lot_name")
         if DONE_SERIAL_FIELDS.intersection(vals):
             self._check_done_serial_lines_unchanged(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if "lot_id" in vals or vals.get("picked"):
+            self._check_serials_chosen_once()
+        return result
+
+    def _check_serials_chosen_once(self):
+        """A serial is chosen (picked) on one open transfer at a time, whichever client
+        picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
+        the same unit and over-reserve it; the second one is refused, naming the first."""
+        chosen = self.filtered(lambda line: line.picked and line.lot_id
+                               and line.product_id.tracking == "serial"
+                               and line.state not in ("done", "cancel")
+                               and line.location_id.usage == "internal")
+        if not chosen:
+            return
+        elsewhere = self.search_fetch(
+            [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
+             ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
+             ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
+        holders = {line.lot_id: line for line in elsewhere}
+        problems = [self.env._("%(serial)s (%(product)s) is chosen on %(transfer)s",
+                               serial=line.lot_id.name, product=line.product_id.display_name,
+                               transfer=holders[line.lot_id].picking_id.name
+                               or holders[line.lot_id].reference)
+                    for line in chosen if line.lot_id in holders
+                    and holders[line.lot_id].move_id != line.move_id]
+        if problems:
+            raise UserError(self.env._("A serial can be chosen on one transfer at a time:\n%s",
+                                       "\n".join(f"- {problem}" for problem in problems)))
 
     def _check_done_serial_lines_unchanged(self, vals):
         """A done serial line records where a unit went: it is not edited afterwards."""
@@ -129,7 +162,8 @@ class StockMoveLine(models.Model):
                                     location=location.display_name)
                          for lot, location in quants]
         if problems:
-            raise UserError(self.env._("A serial number can be received only once:\n%s",
+            # ValidationError, as Odoo's own duplicate-serial checks.
+            raise ValidationError(self.env._("A serial number can be received only once:\n%s",
                                        "\n".join(f"- {problem}" for problem in problems)))
 
     def _check_serials_at_source(self):
@@ -142,6 +176,9 @@ class StockMoveLine(models.Model):
             ["product_id", "location_id", "lot_id"], ["quantity:sum"])
         on_hand = {(product, location, lot): quantity
                    for product, location, lot, quantity in quants}
+        in_stock_somewhere = set(self.env["stock.quant"].sudo().search_fetch(
+            [("lot_id", "in", self.lot_id.ids), ("quantity", ">", 0),
+             ("location_id.usage", "=", "internal")], ["lot_id"]).lot_id)
         chosen_elsewhere = {line.lot_id: line for line in self.search_fetch(
             [("lot_id", "in", self.lot_id.ids), ("picked", "=", True),
              ("state", "not in", ("done", "cancel")), ("id", "not in", self.ids)],
@@ -156,9 +193,12 @@ class StockMoveLine(models.Model):
                     serial=serial, product=line.product_id.display_name,
                     transfer=other.picking_id.name or other.reference))
                 continue
-            here = on_hand.get((line.product_id, line.location_id, line.lot_id), 0)
+            if on_hand.get((line.product_id, line.location_id, line.lot_id), 0) >= 1:
+                continue
+            # Odoo gives an untracked unit there this serial — unless it is a unit already
+            # in stock somewhere else, which would then be in two places.
             untracked = on_hand.get((line.product_id, line.location_id, line.lot_id.browse()), 0)
-            if here >= 1 or (here <= 0 and untracked >= 1):
+            if untracked >= 1 and line.lot_id not in in_stock_somewhere:
                 continue
             where = line.lot_id.location_id.display_name or self.env._("nowhere in stock")
             problems.append(self.env._(

@@ -10,11 +10,28 @@ class StockPicking(models.Model):
         help="Some serialized units of this transfer have no serial number yet.")
 
     serial_lot_count = fields.Integer(compute="_compute_serial_lot_count")
+    has_serial_moves = fields.Boolean(
+        compute="_compute_serial_entries",
+        help="Serialized units remain to be received or shipped on this transfer.")
+    serials_entered = fields.Boolean(
+        compute="_compute_serial_entries",
+        help="Serials are entered on this transfer (received or not yet): labels can print.")
 
     @api.depends("move_line_ids.lot_id")
     def _compute_serial_lot_count(self):
         for picking in self:
             picking.serial_lot_count = len(picking._serial_lots())
+
+    @api.depends("move_ids.has_tracking", "move_ids.state", "move_line_ids.lot_id",
+                 "move_line_ids.lot_name")
+    def _compute_serial_entries(self):
+        for picking in self:
+            picking.has_serial_moves = any(
+                move.has_tracking == "serial" and move.state not in ("draft", "done", "cancel")
+                for move in picking.move_ids)
+            picking.serials_entered = any(
+                line.product_id.tracking == "serial" and (line.lot_id or line.lot_name)
+                for line in picking.move_line_ids)
 
     def _serial_lots(self):
         return self.move_line_ids.filtered(
@@ -43,10 +60,12 @@ class StockPicking(models.Model):
                 if move.state not in ("done", "cancel"))
 
     def action_open_serial_entry(self):
-        """Open the serial dialog on the first serialized move still missing serials."""
+        """Open the serial dialog on the first serialized move still missing serials, or
+        on the first serialized move (to change serials Odoo reserved or already entered)."""
         self.ensure_one()
-        move = self.move_ids.filtered(
-            lambda m: not m.serials_complete and m.state not in ("done", "cancel"))[:1]
+        moves = self.move_ids.filtered(
+            lambda m: m.has_tracking == "serial" and m.state not in ("draft", "done", "cancel"))
+        move = moves.filtered(lambda m: not m.serials_complete)[:1] or moves[:1]
         return move.action_open_serial_entry() if move else False
 
     def _sanity_check(self, separate_pickings=True):
@@ -139,3 +158,155 @@ class StockPicking(models.Model):
                 },
             }
         return result
+
+    # -- Scanner screen (UI endpoints) ---------------------------------------------------
+    # The screen sends each scan here and shows the answer; every rule is the moves' own
+    # (`_check_serial_entry` through `_check_scanned_serial`, `_write_serial_lines`,
+    # `button_validate`). Refusals come back as data, never as an exception: a scanner
+    # user must hear "refused" and go on scanning.
+
+    def action_open_serial_scan(self):
+        self.ensure_one()
+        return self.env["stock.picking.type"]._serial_scan_action({"picking_id": self.id})
+
+    @api.model
+    def serial_scan_transfers(self, picking_type_id=False):
+        """The open transfers with serialized units, for the screen's first page."""
+        domain = [("state", "in", ("confirmed", "waiting", "assigned")),
+                  ("move_ids.has_tracking", "=", "serial")]
+        if picking_type_id:
+            domain.append(("picking_type_id", "=", picking_type_id))
+        pickings = self.search(domain, order="scheduled_date, id", limit=80)
+        return [{"id": picking.id, "name": picking.name,
+                 "partner": picking.partner_id.display_name or "",
+                 "type": picking.picking_type_id.display_name,
+                 "code": picking.picking_type_code} for picking in pickings]
+
+    @api.model
+    def serial_scan_find_transfer(self, barcode):
+        """The id of the open transfer whose reference was scanned, or an answer why not."""
+        picking = self.search([("name", "=", barcode.strip())], limit=1)
+        if not picking:
+            return {"ok": False, "message": self.env._(
+                "%s is not a transfer reference: scan the barcode of a transfer.", barcode)}
+        if picking.state in ("done", "cancel"):
+            return {"ok": False, "message": self.env._("%s is already done.", picking.name)}
+        return {"ok": True, "picking_id": picking.id}
+
+    def serial_scan_state(self):
+        """What the screen shows of the transfer: one card per move, serials counted."""
+        self.ensure_one()
+        lines = []
+        for move in self.move_ids.filtered(lambda m: m.state != "cancel"):
+            scanned = move._scanned_serials() if move.has_tracking == "serial" else []
+            lines.append({
+                "move_id": move.id,
+                "product": move.product_id.display_name,
+                "barcode": move.product_id.barcode or "",
+                "serialized": move.has_tracking == "serial",
+                "done": len(scanned),
+                "expected": move._serial_units(),
+                "last_serials": scanned[-3:][::-1],
+            })
+        return {"id": self.id, "name": self.name, "state": self.state,
+                "partner": self.partner_id.display_name or "",
+                "code": self.picking_type_code, "lines": lines}
+
+    def serial_scan(self, barcode, move_id=False):
+        """Handle one scan on this transfer: a product (selects its line) or a serial,
+        plain or GS1 (added to its line and written at once).
+
+        Returns {ok, message, move_id, serial, transfer}; nothing is written when the
+        scan is refused.
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                answer = self._serial_scan(barcode.strip(), self.move_ids.browse(move_id))
+        except UserError as error:
+            answer = {"ok": False, "message": error.args[0], "move_id": move_id}
+        return {**answer, "transfer": self.serial_scan_state()}
+
+    def _serial_scan(self, barcode, selected):
+        if self.state in ("draft", "done", "cancel"):
+            raise UserError(self.env._("%s cannot be scanned: it is not in progress.",
+                                       self.name))
+        moves = self.move_ids.filtered(
+            lambda m: m.has_tracking == "serial" and m.state not in ("done", "cancel"))
+        product_move = self.move_ids.filtered(
+            lambda m: m.product_id.barcode and m.product_id.barcode == barcode)[:1]
+        if product_move:
+            if product_move not in moves:
+                raise UserError(self.env._(
+                    "%s is not a serialized product: count it on the transfer form.",
+                    product_move.product_id.display_name))
+            return {"ok": True, "move_id": product_move.id, "message": self.env._(
+                "%s: scan its serials", product_move.product_id.display_name)}
+        input_mixin = self.env["stock.serial.input.mixin"]
+        elements = input_mixin._gs1_elements(barcode)
+        if elements and elements.get("01"):
+            gtin = elements["01"].zfill(14)
+            move = moves.filtered(lambda m: (m.product_id.barcode or "").zfill(14) == gtin)[:1]
+            if not move:
+                raise UserError(self.env._(
+                    "The scanned GS1 barcode is for the GTIN %(gtin)s, which is not on "
+                    "%(transfer)s.", gtin=elements["01"], transfer=self.name))
+        else:
+            move = self._serial_scan_move(barcode, moves, selected)
+        serial = input_mixin._serial_for_product(barcode, move.product_id)
+        move._add_scanned_serial(serial)
+        return {"ok": True, "move_id": move.id, "serial": serial, "message": self.env._(
+            "%(serial)s: %(product)s %(done)s/%(expected)s", serial=serial,
+            product=move.product_id.display_name, done=len(move._scanned_serials()),
+            expected=move._serial_units())}
+
+    def _serial_scan_move(self, serial, moves, selected):
+        """The line a plain serial goes to: the one selected (by its product's scan), the
+        only serialized one, or the one whose product has this serial in stock."""
+        if selected and selected in moves:
+            return selected
+        if len(moves) == 1:
+            return moves
+        if not moves:
+            raise UserError(self.env._("%s has no serialized units left to scan.", self.name))
+        owners = self.env["stock.lot"].search_fetch(
+            [("name", "=", serial), ("product_id", "in", moves.product_id.ids)], ["product_id"])
+        move = moves.filtered(lambda m: m.product_id in owners.product_id)
+        if len(move) == 1:
+            return move
+        raise UserError(self.env._("Scan the product first: %s has several serialized "
+                                   "products.", self.name))
+
+    def serial_scan_undo(self, move_id, serial):
+        """Take the serial of the last scan off its line."""
+        self.ensure_one()
+        move = self.move_ids.browse(move_id)
+        try:
+            with self.env.cr.savepoint():
+                move._remove_scanned_serial(serial)
+            answer = {"ok": True, "message": self.env._("%s taken off", serial)}
+        except UserError as error:
+            answer = {"ok": False, "message": error.args[0]}
+        return {**answer, "transfer": self.serial_scan_state()}
+
+    def serial_scan_validate(self, backorder=False):
+        """Validate what was scanned. With units left and no `backorder` yet, ask first;
+        with it, the rest goes to a backorder (Odoo's own)."""
+        self.ensure_one()
+        left = sum(max(line["expected"] - line["done"], 0)
+                   for line in self.serial_scan_state()["lines"] if line["serialized"])
+        if left and not backorder:
+            return {"ok": False, "confirm": "backorder", "message": self.env._(
+                "Units still without a serial: %s. Validate again to keep them in a backorder.",
+                left), "transfer": self.serial_scan_state()}
+        try:
+            with self.env.cr.savepoint():
+                self.with_context(skip_backorder=True,
+                                  picking_ids_not_to_backorder=[]).button_validate()
+        except UserError as error:
+            return {"ok": False, "message": error.args[0], "transfer": self.serial_scan_state()}
+        follow_up = self.search([("backorder_id", "=", self.id)], limit=1)
+        return {"ok": True, "done": True, "transfer": self.serial_scan_state(),
+                "message": self.env._("%(transfer)s validated; the rest is in %(backorder)s.",
+                                      transfer=self.name, backorder=follow_up.name)
+                if follow_up else self.env._("%s validated.", self.name)}

@@ -9,6 +9,8 @@ class ReportSerialLabelSheet(models.AbstractModel):
     _name = "report.stock_serial_tracking.report_serial_label_sheet"
     _description = "Serial labels on a sheet"
     _layout = "sheet"
+    # The barcode's size on the label, in mm (the label's width less its padding).
+    _barcode_size = (60, 17)
 
     @api.model
     def _get_report_values(self, docids, data=None):
@@ -27,7 +29,8 @@ class ReportSerialLabelSheet(models.AbstractModel):
             labels += [{
                 "product": product, "serial": serial, "symbology": symbology,
                 "encoded": encoded, "human": human,
-                "svg": Markup(barcode_svg(symbology, encoded)),  # python-barcode's own SVG
+                # python-barcode's own SVG, as wide as the label
+                "svg": Markup(barcode_svg(symbology, encoded, *self._barcode_size)),
             }] * max(1, int(data.get("copies") or 1))
         return {"labels": labels, "layout": self._layout}
 
@@ -37,3 +40,4 @@ class ReportSerialLabelRoll(models.AbstractModel):
     _inherit = "report.stock_serial_tracking.report_serial_label_sheet"
     _description = "Serial labels on a roll"
     _layout = "roll"
+    _barcode_size = (54, 14)

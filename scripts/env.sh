@@ -15,9 +15,18 @@ ODOO_SRC="${ODOO_SRC:-$HOME/.cache/odoo/19.0}"
 ODOO_REPO_URL="${ODOO_REPO_URL:-https://github.com/odoo/odoo.git}"
 VENV="${VENV:-$LOCAL_DIR/venv}"
 PYTHON="${PYTHON:-python3}"
-ODOO_CONF="$LOCAL_DIR/odoo.conf"
-SYSTEM_PACKAGES=(postgresql postgresql-client libpq-dev libldap2-dev libsasl2-dev
-                 chromium wkhtmltopdf fonts-dejavu-core)
+# Two private PostgreSQL clusters per checkout (below): `run` serves `make run`'s data and
+# keeps PostgreSQL's durability; `test` holds throwaway databases and trades durability
+# for speed. A script picks one before setup_all; the default is `test`.
+PG_CLUSTER="${PG_CLUSTER:-test}"
+case "$PG_CLUSTER" in
+    test) ODOO_CONF="$LOCAL_DIR/odoo.conf" ;;
+    run) ODOO_CONF="$LOCAL_DIR/odoo-run.conf" ;;
+    *) printf 'ERROR: PG_CLUSTER must be run or test, not %s\n' "$PG_CLUSTER" >&2; exit 1 ;;
+esac
+# Debian 12 names. Compilers and headers: pip builds python-ldap and psycopg2 from source.
+SYSTEM_PACKAGES=(build-essential python3-dev python3-venv libpq-dev libldap2-dev libsasl2-dev
+                 postgresql postgresql-client chromium wkhtmltopdf fonts-dejavu-core)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -52,8 +61,12 @@ odoo_requirements() {
     grep -viE '^[[:space:]]*barcode[[:space:]]*([=<>!~;[:space:]]|$)' "$ODOO_SRC/requirements.txt"
 }
 
+# Every path to pip goes through here: the system packages come first (python-ldap and
+# psycopg2 compile against them), then Odoo's source (its requirements.txt).
 ensure_venv() {
     local site
+    ensure_system_packages
+    ensure_odoo_src
     _install_venv
     # pytest and pylint import odoo from the source tree in use.
     site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
@@ -62,14 +75,16 @@ ensure_venv() {
 
 _install_venv() {
     local stamp="$VENV/.requirements.sha256" wanted
-    wanted=$( { odoo_requirements; cat "$ADDON_DIR/requirements.txt"; } | sha256sum | cut -d' ' -f1)
+    wanted=$( { odoo_requirements; cat "$ADDON_DIR/requirements.txt" "$ADDON_DIR/test-requirements.txt"; } \
+              | sha256sum | cut -d' ' -f1)
     [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && return
     log "Installing the Python environment in $VENV"
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
     mkdir -p "$LOCAL_DIR"
     {
         "$VENV/bin/pip" install --upgrade pip wheel "setuptools<81" &&
-        "$VENV/bin/pip" install -r <(odoo_requirements) -r "$ADDON_DIR/requirements.txt"
+        "$VENV/bin/pip" install -r <(odoo_requirements) -r "$ADDON_DIR/requirements.txt" \
+            -r "$ADDON_DIR/test-requirements.txt"
     } >"$LOCAL_DIR/pip.log" 2>&1 || die "pip install failed; see $LOCAL_DIR/pip.log"
     if "$VENV/bin/pip" show barcode >/dev/null 2>&1; then
         die "the PyPI package 'barcode' got installed; it shadows python-barcode"
@@ -78,8 +93,9 @@ _install_venv() {
 }
 
 # --- PostgreSQL --------------------------------------------------------------------
-# By default a private cluster (initdb + pg_ctl) listening only on a Unix socket inside
-# its data folder. PGHOST/PGPORT/PGUSER select an existing server instead.
+# By default private clusters (initdb + pg_ctl) listening only on a Unix socket inside
+# their data folder: $PG_CLUSTER selects which. PGHOST/PGPORT/PGUSER select an existing
+# server instead (for both uses).
 # Decided once, before ensure_postgres exports PG* for the private cluster.
 EXTERNAL_PG="${PGHOST:-}${PGPORT:-}${PGUSER:-}"
 use_external_postgres() { [ -n "$EXTERNAL_PG" ]; }
@@ -100,14 +116,27 @@ as_pg_os_user() {
     if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# The cluster lives in the state folder unless the unprivileged user cannot reach it
+# A cluster lives in the state folder unless the unprivileged user cannot reach it
 # (running as root, whose home is private); then in a per-checkout folder under /var/tmp.
+# pg_data_dir [run|test], by default the one of $PG_CLUSTER.
 pg_data_dir() {
+    local suffix=
+    [ "${1:-$PG_CLUSTER}" = run ] && suffix=-run
     if as_pg_os_user test -x "$LOCAL_DIR" 2>/dev/null; then
-        echo "$LOCAL_DIR/pgdata"
+        echo "$LOCAL_DIR/pgdata$suffix"
     else
-        echo "/var/tmp/$ADDON_NAME-pg/$CHECKOUT_ID"
+        echo "/var/tmp/$ADDON_NAME-pg/$CHECKOUT_ID$suffix"
     fi
+}
+
+# The test cluster runs without fsync and full-page writes: a crash may corrupt it, which
+# costs a test database. The run cluster keeps PostgreSQL's defaults: it holds real work.
+pg_server_options() {
+    local options="-c listen_addresses='' -c unix_socket_directories='$1/run'"
+    if [ "$PG_CLUSTER" = test ]; then
+        options+=" -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+    fi
+    echo "$options"
 }
 
 pg_socket_dir() { echo "$(pg_data_dir)/run"; }
@@ -124,7 +153,7 @@ ensure_postgres() {
     mkdir -p "$LOCAL_DIR"
     data=$(pg_data_dir)
     if [ ! -f "$data/PG_VERSION" ]; then
-        log "Creating a private PostgreSQL cluster in $data"
+        log "Creating a private PostgreSQL cluster ($PG_CLUSTER) in $data"
         mkdir -p "$data"
         [ "$(id -u)" -eq 0 ] && chown "$(pg_os_user)" "$data"
         as_pg_os_user "$bindir/initdb" --pgdata="$data" --username="$(id -un)" \
@@ -133,24 +162,66 @@ ensure_postgres() {
     fi
     export PGHOST="$data/run" PGPORT=5432 PGUSER="$(id -un)"
     if ! pg_is_running; then
-        log "Starting PostgreSQL ($data)"
+        log "Starting PostgreSQL ($PG_CLUSTER cluster, $data)"
         as_pg_os_user "$bindir/pg_ctl" --pgdata="$data" --log="$data/server.log" --wait \
-            --options="-c listen_addresses='' -c unix_socket_directories='$data/run' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+            --options="$(pg_server_options "$data")" \
             start >/dev/null || die "PostgreSQL did not start; see $data/server.log"
         PG_STARTED_HERE=1
     fi
 }
 
+# stop_postgres [run|test], by default the cluster of $PG_CLUSTER; quiet when not running.
 stop_postgres() {
     use_external_postgres && return
-    as_pg_os_user "$(pg_bindir)/pg_ctl" --pgdata="$(pg_data_dir)" --mode=fast --wait stop >/dev/null
+    local data
+    data=$(pg_data_dir "${1:-}")
+    [ -f "$data/postmaster.pid" ] || return 0
+    as_pg_os_user "$(pg_bindir)/pg_ctl" --pgdata="$data" --mode=fast --wait stop >/dev/null
 }
+
+# Every process of this checkout: its Odoo servers, test runs and benchmarks all run the
+# checkout's virtualenv or configuration, both under the state folder (its PostgreSQL
+# clusters too, when not running as root: stop_postgres stops those). Read from /proc:
+# a minimal Debian has no ps.
+checkout_pids() {
+    local cmdline pid args
+    for cmdline in /proc/[0-9]*/cmdline; do
+        pid=${cmdline#/proc/}
+        pid=${pid%/cmdline}
+        [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+        args=$( { tr '\0' ' ' <"$cmdline"; } 2>/dev/null) || continue  # gone meanwhile
+        case "$args" in
+            *"/bin/postgres "*) ;;
+            *"$LOCAL_DIR/"*) echo "$pid" ;;
+        esac
+    done
+}
+
+stop_checkout_processes() {
+    local pids _
+    pids=$(checkout_pids)
+    [ -n "$pids" ] || return 0
+    log "Stopping this checkout's processes: $(echo $pids)"
+    kill $pids 2>/dev/null || true
+    for _ in $(seq 20); do
+        pids=$(checkout_pids)
+        [ -z "$pids" ] && return
+        sleep 0.5
+    done
+    kill -KILL $pids 2>/dev/null || true
+}
+
+drop_db() { PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$1"; }
 
 db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
 
 # --- Odoo configuration ------------------------------------------------------------
 ensure_config() {
     mkdir -p "$LOCAL_DIR/addons"
+    # The description of Odoo's mail module has an RST slip that docutils reports on the
+    # terminal whenever a database is created: not ours to fix, and noise in every run.
+    printf '[general]\nreport_level: 5\n' >"$LOCAL_DIR/docutils.conf"
+    export DOCUTILSCONFIG="$LOCAL_DIR/docutils.conf"
     ln -sfn "$ADDON_DIR" "$LOCAL_DIR/addons/$ADDON_NAME"
     cat >"$ODOO_CONF" <<CONF
 [options]
@@ -184,9 +255,6 @@ ensure_test_db() {
 }
 
 lint() {
-    # System packages first: the virtualenv compiles python-ldap against libldap2-dev.
-    ensure_system_packages
-    ensure_odoo_src
     ensure_venv
     (cd "$ADDON_DIR" && "$VENV/bin/ruff" check . &&
         "$VENV/bin/pylint" --rcfile=.pylintrc --score=n \
@@ -209,6 +277,11 @@ setup_all() {
     ensure_venv
     ensure_postgres
     ensure_config
+}
+
+# A TCP port nothing listens on now, for a test server: checkouts test side by side.
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" "$@"; }

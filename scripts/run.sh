@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: set up what is missing, then serve Odoo with the addon and demo data.
+# The durable cluster: the demo database may hold real work.
+PG_CLUSTER=run
 source "$(dirname "$0")/env.sh"
 DB="${RUN_DB:-serial_demo}"
 PORT="${HTTP_PORT:-8069}"

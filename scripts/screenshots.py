@@ -141,9 +141,12 @@ def main(base, db, out):
 
         # Stock to ship: receive the demo receipt's oscilloscopes and laptops.
         moves = call("stock.move", "search_read", [("picking_id", "=", receipt)],
-                     ["product_id", "has_tracking"])
+                     ["product_id", "has_tracking", "product_uom_qty"])
         for move in moves:
             if move["has_tracking"] != "serial":
+                # Picked like the serialized ones, so that all of it is received.
+                call("stock.move", "write", [move["id"]],
+                     {"quantity": move["product_uom_qty"], "picked": True})
                 continue
             if move["product_id"][0] == laptop:
                 call("stock.move", "fill_serials_from_next_serial", [move["id"]])
@@ -195,8 +198,53 @@ def main(base, db, out):
         browser.goto(f"{base}/report/html/stock_serial_tracking.report_serial_label_sheet/"
                      f"{','.join(map(str, lots))}", ".o_serial_label")
         browser.shot(out / "screenshot_labels.png")
+
+        phone_screenshots(browser, base, call, ref, out)
     finally:
         browser.close()
+
+
+def phone_screenshots(browser, base, call, ref, out):
+    """The scanner screen and a transfer's cards on a 390 × 844 phone, scanned as a
+    keyboard-wedge scanner types (key presses ending with Enter)."""
+    browser.send("Emulation.setDeviceMetricsOverride", width=390, height=844,
+                 deviceScaleFactor=1, mobile=True)
+    laptop = ref("stock_serial_tracking.product_laptop")
+    supplier, stock = ref("stock.stock_location_suppliers"), ref("stock.stock_location_stock")
+    receipt = call("stock.picking", "create", {
+        "picking_type_id": ref("stock.picking_type_in"),
+        "location_id": supplier, "location_dest_id": stock,
+        "move_ids": [(0, 0, {"product_id": laptop, "product_uom_qty": 4,
+                             "location_id": supplier, "location_dest_id": stock})]})
+    call("stock.picking", "action_confirm", [receipt])
+    name = call("stock.picking", "read", [receipt], ["name"])[0]["name"]
+
+    def scan(barcode, answer):
+        """Scan, then wait for the banner to answer with the text `answer`."""
+        browser.js(f"""[...{json.dumps(barcode)}, "Enter"].forEach((key) =>
+            document.body.dispatchEvent(new KeyboardEvent("keydown", {{key, bubbles: true}})))""")
+        for _attempt in range(100):
+            if answer in (browser.js("document.querySelector('.o_serial_scan_feedback')"
+                                     "?.textContent") or ""):
+                time.sleep(0.4)
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"no answer {answer!r} to the scan {barcode}")
+
+    browser.goto(f"{base}/odoo/scan-serials", ".o_serial_scan .o_serial_scan_transfer")
+    browser.shot(out / "screenshot_scan_transfers.png")
+    scan(name, name)
+    scan("04012345000016", "scan its serials")
+    scan("(01)04012345000016(21)LP-00101", "LP-14 1/4")
+    scan("LP-00102", "LP-14 2/4")
+    browser.shot(out / "screenshot_scan_receipt.png")
+    scan("LP-00102", "LP-00102 refused")
+    browser.shot(out / "screenshot_scan_refused.png")
+    scan("O-BTN.validate", "Units still without a serial")
+    browser.shot(out / "screenshot_scan_backorder.png")
+    browser.goto(f"{base}/odoo/action-stock.action_picking_tree_incoming/{receipt}",
+                 ".o_kanban_record .o_serial_card")
+    browser.shot(out / "screenshot_phone_cards.png")
 
 
 if __name__ == "__main__":

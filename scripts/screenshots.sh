@@ -5,7 +5,7 @@ DB=serial_screens
 PORT="${SCREENSHOT_PORT:-8070}"
 PG_STARTED_HERE=
 setup_all
-dropdb --if-exists "$DB"
+drop_db "$DB"
 log "Creating $DB with demo data"
 odoo_bin -d "$DB" -i "$ADDON_NAME" --with-demo --stop-after-init --log-level=warn
 # Python itself in the background (not the odoo_bin function's subshell), so that the

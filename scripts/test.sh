@@ -9,25 +9,28 @@ log "Unit and integration tests (pytest-odoo)"
 linked="$LOCAL_DIR/addons/$ADDON_NAME"
 "$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$linked" \
     --odoo-config="$ODOO_CONF" --odoo-database="$DB" \
-    --ignore="$linked/tests/test_tours.py" --ignore="$linked/tests/test_xmlrpc.py" \
+    --ignore="$linked/tests/test_tours.py" --ignore="$linked/tests/test_external_api.py" \
     "$@" "$linked/tests"
-# Tests that need Odoo's HTTP server (tours in Chromium, XML-RPC) are tagged serial_http
-# and run by Odoo's own test runner.
+# Tests that need Odoo's HTTP server (tours in Chromium, XML-RPC and JSON-2) are tagged
+# serial_http and run by Odoo's own test runner, on a free port unless one is given.
 if [ $# -eq 0 ]; then
-    log "Browser tours and XML-RPC tests (Odoo's test runner, headless Chromium)"
+    log "Browser tours and external API tests (Odoo's test runner, headless Chromium)"
     tour_log="$LOCAL_DIR/tours.log"
     rc=0
     odoo_bin -d "$DB" --test-enable --test-tags="serial_http" --stop-after-init \
-        --http-port="${TEST_HTTP_PORT:-8169}" --log-level=test >"$tour_log" 2>&1 || rc=$?
-    grep -E "Tour .* Step|FAIL|ERROR|tests when loading|skipped " "$tour_log" \
-        | grep -v "Step .*(trigger" | tail -n 20 || true
+        --http-port="${TEST_HTTP_PORT:-$(free_port)}" --log-level=test >"$tour_log" 2>&1 || rc=$?
     # Odoo's runner logs "skipped <test> : <reason>" when Chromium cannot run: a failure here.
-    if grep -qE "INFO .* skipped .* : " "$tour_log"; then
-        die "a browser tour was skipped (see $tour_log): Chromium must run the tours"
+    skipped=$(grep -E "INFO .* skipped .* : " "$tour_log" || true)
+    problems=$(grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) " "$tour_log" || true)
+    if [ "$rc" -ne 0 ] || [ -n "$skipped$problems" ]; then
+        grep -E "Tour .* Step|FAIL|ERROR|WARNING|tests when loading|skipped " "$tour_log" \
+            | grep -v "Step .*(trigger" | tail -n 20 || true
     fi
-    [ "$rc" -eq 0 ] || die "a browser or XML-RPC test failed (see $tour_log)"
-    tours=$(grep -oE "0 failed, 0 error\(s\) of [0-9]+ tests" "$tour_log" | grep -oE "of [0-9]+" | cut -c4-)
-    [ "${tours:-0}" -gt 0 ] || die "no browser tour ran (see $tour_log)"
-    echo "$tours passed, 0 failed (browser tours and XML-RPC)"
+    [ -z "$skipped" ] || die "a browser tour was skipped (see $tour_log): Chromium must run the tours"
+    [ "$rc" -eq 0 ] || die "a browser or external API test failed (see $tour_log)"
+    [ -z "$problems" ] || die "warnings or errors were logged (see $tour_log)"
+    tests=$(grep -oE "0 failed, 0 error\(s\) of [0-9]+ tests" "$tour_log" | grep -oE "of [0-9]+" | cut -c4-)
+    [ "${tests:-0}" -gt 0 ] || die "no browser tour ran (see $tour_log)"
+    echo "$tests passed, 0 failed (browser tours, XML-RPC and JSON-2)"
 fi
 log "All tests passed"

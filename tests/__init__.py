@@ -2,6 +2,7 @@ from . import (
     test_background_validation,
     test_concurrency,
     test_delivery_serials,
+    test_external_api,
     test_fast_validation,
     test_fast_validation_equivalence,
     test_i18n,
@@ -11,8 +12,9 @@ from . import (
     test_returns_and_list,
     test_serial_labels,
     test_serial_parser,
+    test_serial_scan,
     test_serial_text,
     test_serialized_flag,
     test_tours,
-    test_xmlrpc,
+    test_ui_defects,
 )

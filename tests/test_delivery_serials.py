@@ -128,3 +128,34 @@ class TestDeliverySerials(SerialCase):
         counted.with_context(inventory_mode=True).inventory_quantity = 0
         counted.action_apply_inventory()
         self.assertEqual(lot.serial_status, "scrapped")
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryEntryIsSetWise(SerialCase):
+    """Choosing N serials for a delivery costs the same number of queries for any N."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receive(cls.serial_product, " ".join(f"Q{number:03d}" for number in range(1, 121)))
+
+    def queries_to_choose(self, serials):
+        delivery = self.create_delivery(self.serial_product, len(serials))
+        move = delivery.move_ids
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        move.set_serials_from_text("\n".join(serials))
+        self.env.flush_all()
+        count = self.env.cr.sql_log_count - before
+        self.assertEqual(sorted(move.move_line_ids.lot_id.mapped("name")), sorted(serials))
+        return count
+
+    def test_query_count_does_not_grow_with_the_serials(self):
+        # A first entry loads what any entry needs once (metadata, chatter tracking).
+        self.queries_to_choose(["Q119", "Q120"])
+        # The newest serials: not the ones Odoo reserved (oldest first), so every line changes.
+        few = self.queries_to_choose([f"Q{number:03d}" for number in range(111, 116)])
+        many = self.queries_to_choose([f"Q{number:03d}" for number in range(51, 106)])
+        # Per serial, 55 serials would cost 50 more queries than 5; a few cache misses differ.
+        self.assertLessEqual(many, few + 10, f"{few} queries for 5 serials, {many} for 55")

@@ -78,6 +78,23 @@ class TestDoneAndCancelledMoves(IntegrityCase):
         # Harmless fields stay editable.
         line.write({"lot_id": line.lot_id.id, "quantity": 1})
 
+    def test_done_moves_get_no_new_units(self):
+        receipt_move, delivery_move = self.receipt.move_ids, self.delivery.move_ids
+        for move in (receipt_move, delivery_move):
+            with self.subTest(move=move.reference):
+                self.assertRefusedAndUnchanged(
+                    UserError, "The units of done serial moves cannot change",
+                    lambda move=move: move.write({"quantity": 5}))
+        base = {"product_id": self.serial_product.id, "quantity": 1,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.stock_location.id, "lot_name": "R-LATE"}
+        self.assertRefusedAndUnchanged(
+            UserError, "The units of done serial moves cannot change",
+            lambda: receipt_move.write({"move_line_ids": [Command.create(base)]}))
+        self.assertRefusedAndUnchanged(
+            UserError, "The units of done serial moves cannot change",
+            lambda: self.env["stock.move.line"].create({**base, "move_id": receipt_move.id}))
+
     def test_a_wrong_receipt_is_corrected_by_a_return(self):
         """The documented correction: return the unit, then receive the right serial."""
         wizard = Form(self.env["stock.return.picking"].with_context(
@@ -151,6 +168,8 @@ class TestPublicMethodArguments(IntegrityCase):
 
     def test_wrong_argument_types(self):
         move = self.create_receipt(self.serial_product, 2).move_ids
+        self.assertRefusedAndUnchanged(UserError, "must be given as text",
+                                       move.set_serials_from_text)
         for value in (12, ["A", "B"], {"A": 1}, True, 1.5, b"A,B", None):
             with self.subTest(value=value):
                 self.assertRefusedAndUnchanged(
@@ -267,6 +286,17 @@ class TestLocationsAndPartialPickings(IntegrityCase):
             UserError, f"L4 \\(Laptop\\) is chosen on {first.name}", second.button_validate)
         first.button_validate()
         self.assertEqual(first.move_line_ids.lot_id.name, "L4")
+
+    def test_a_serial_is_picked_on_one_transfer_at_a_time(self):
+        """As the Barcode app writes a scanned serial: lot and picked on the line."""
+        first = self.create_delivery(self.serial_product, 1)
+        second = self.create_delivery(self.serial_product, 1)
+        unit = self.env["stock.lot"].search([("name", "=", "L5")])
+        first.move_line_ids.write({"lot_id": unit.id, "picked": True})
+        self.assertRefusedAndUnchanged(
+            UserError, f"L5 \\(Laptop\\) is chosen on {first.name}",
+            lambda: second.move_line_ids.write({"lot_id": unit.id, "picked": True}))
+        self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
 
     def test_choosing_a_unit_odoo_reserved_elsewhere_reserves_another_there(self):
         first = self.create_delivery(self.serial_product, 1)  # Odoo reserves one unit

@@ -1,10 +1,9 @@
 import threading
 
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import SerialCase
+from .common import SerialCase, committed_env
 
 
 @tagged("post_install", "-at_install")
@@ -76,8 +75,7 @@ class TestNextSerialConcurrency(SerialCase):
     """Two real transactions reserving at once never get the same number."""
 
     def _committed_product(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             product = env["product.template"].create({
                 "name": "Concurrent serials", "is_storable": True, "tracking": "serial",
                 "next_expected_serial": "CC-1"})
@@ -86,8 +84,7 @@ class TestNextSerialConcurrency(SerialCase):
         return ids[0]
 
     def _drop_product(self, template_id, sequence_id):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             env["product.template"].browse(template_id).unlink()
             env["ir.sequence"].browse(sequence_id).unlink()
 
@@ -101,8 +98,7 @@ class TestNextSerialConcurrency(SerialCase):
             try:
                 barrier.wait(timeout=10)
                 for _round in range(50):
-                    with self.registry.cursor() as cr:
-                        env = api.Environment(cr, SUPERUSER_ID, {})
+                    with committed_env(self.registry) as env:
                         results[worker] += env["product.template"].browse(
                             template_id)._reserve_serials(2)
             except Exception as error:  # noqa: BLE001 - reported by the main thread

@@ -3,11 +3,11 @@ import time
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from .common import SerialCase
+from .common import SerialCase, committed_env
 
 
 @tagged("post_install", "-at_install")
@@ -120,7 +120,7 @@ class TestReceiptSerials(SerialCase):
             ("1-90, A1-A20", ["'A1-A20'", "limit of 100"]),
             ("Z" * 65, ["'" + "Z" * 65 + "'", "longer than 64 characters"]),
             ("OK, BAD\x00", ["'BAD\\x00'", "control character U+0000", "line 1, column 5"]),
-            ("A1, A2, A1", ["'A1' is already in the list"]),
+            ("A1, A2, A1", ["A1 is entered twice (first on line 1, column 1)"]),
             ("1-11", ["11 serials for 10 units"]),
         ]
         for text, fragments in cases:
@@ -209,7 +209,7 @@ class TestSerialEntryWizard(SerialCase):
         wizard = self.open_wizard()
         wizard.serials_text = "A, A"
         record = wizard.save()
-        with self.assertRaisesRegex(UserError, "'A' is already in the list"):
+        with self.assertRaisesRegex(UserError, r"A is entered twice \(first on line 1"):
             record.action_apply()
         self.assertEqual(self.serial_product.next_expected_serial, "SN-00001")
 
@@ -240,12 +240,36 @@ class TestSerialEntryWizard(SerialCase):
         wizard._barcode_scanned = "]d2010401234500001621SCAN-2"
         wizard._barcode_scanned = "(01)04012345000016(21)SCAN-3"
         self.assertEqual(wizard.serials_text.split(), ["PLAIN-1", "SCAN-2", "SCAN-3"])
+        self.assertEqual(wizard.scan_feedback["message"], "SCAN-3 added")
         record = wizard.save()
-        warning = record.on_barcode_scanned("]d2010000000000000021X")
-        self.assertIn("is for the GTIN 00000000000000", warning["warning"]["message"])
-        warning = record.on_barcode_scanned("(01)04012345000016")
-        self.assertIn("carries no serial number", warning["warning"]["message"])
+        # Refusals are answered inline (no modal would stop the next scan).
+        self.assertIsNone(record.on_barcode_scanned("]d2010000000000000021X"))
+        self.assertIn("is for the GTIN 00000000000000", record.scan_feedback["message"])
+        self.assertFalse(record.scan_feedback["ok"])
+        record.on_barcode_scanned("(01)04012345000016")
+        self.assertIn("carries no serial number", record.scan_feedback["message"])
+        record.on_barcode_scanned("SCAN-2")
+        self.assertEqual(record.scan_feedback["message"], "SCAN-2 refused: already entered")
         self.assertEqual(record.serials_text.split(), ["PLAIN-1", "SCAN-2", "SCAN-3"])
+
+    def test_first_scan_replaces_the_next_serial_suggestion(self):
+        wizard = self.open_wizard()
+        self.assertEqual(wizard.serial_count, 5)
+        wizard._barcode_scanned = "SN-00001"
+        self.assertEqual(wizard.serials_text, "SN-00001", "not a duplicate of the suggestion")
+        self.assertTrue(wizard.scan_feedback["ok"])
+
+    def test_empty_box_is_a_hint_and_errors_read_as_lines(self):
+        wizard = self.open_wizard()
+        wizard.serials_text = ""
+        self.assertIn("Scan, type or paste the serials of the 5 expected units",
+                      wizard.preview_html)
+        self.assertNotIn("alert-danger", wizard.preview_html)
+        wizard.serials_text = "LX-1\nLX-2\nLX-1\nLX-0OO10"
+        self.assertIn("o_serial_state_errors", wizard.preview_html)
+        self.assertIn("entered twice (first on line 1, column 1)", wizard.preview_html)
+        self.assertNotIn("is already in the list", wizard.preview_html)
+        self.assertIn("looks like LX-00010", wizard.preview_html)
 
     def test_access_rights(self):
         self.open_wizard(user=self.stock_user).save().action_apply()
@@ -259,9 +283,9 @@ class TestSerialEntryWizard(SerialCase):
 class TestSerialUniqueUnderConcurrency(SerialCase):
     """Two transactions creating the same serial: the database refuses the second."""
 
+    @mute_logger("odoo.sql_db")  # the refused INSERT is logged as a "bad query"
     def test_unique_index_refuses_the_second_transaction(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
             product_id = env["product.product"].create(
                 {"name": "Race", "is_storable": True, "tracking": "serial"}).id
         self.addCleanup(self._cleanup, product_id)
@@ -270,8 +294,7 @@ class TestSerialUniqueUnderConcurrency(SerialCase):
 
         def receive(worker, before_commit=None):
             try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
+                with committed_env(self.registry) as env:
                     env["stock.lot"].create({"name": "RACE-1", "product_id": product_id})
                     env.flush_all()
                     if before_commit:
@@ -294,12 +317,11 @@ class TestSerialUniqueUnderConcurrency(SerialCase):
         second.join(timeout=60)
         self.assertEqual(outcomes["first"], "created")
         self.assertIn("stock_lot_product_company_name_uniq", outcomes["second"])
-        with self.registry.cursor() as cr:
-            cr.execute("SELECT count(*) FROM stock_lot WHERE product_id = %s", [product_id])
-            self.assertEqual(cr.fetchone()[0], 1)
+        with committed_env(self.registry) as env:
+            env.cr.execute("SELECT count(*) FROM stock_lot WHERE product_id = %s", [product_id])
+            self.assertEqual(env.cr.fetchone()[0], 1)
 
     def _cleanup(self, product_id):
-        with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM stock_lot WHERE product_id = %s", [product_id])
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.registry) as env:
+            env.cr.execute("DELETE FROM stock_lot WHERE product_id = %s", [product_id])
             env["product.product"].browse(product_id).product_tmpl_id.unlink()

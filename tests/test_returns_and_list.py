@@ -48,7 +48,10 @@ class TestReturns(SerialCase):
 
     def test_a_serial_that_was_not_shipped_is_refused(self):
         form = self.return_wizard(self.delivery)
-        form.serials_text = "R4"  # in stock, never shipped on that delivery: not ticked
+        # In stock, never shipped on that delivery: not ticked, and the user is warned.
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as warned:
+            form.serials_text = "R4"
+        self.assertIn("These serials were not shipped", warned.output[0])
         wizard = form.save()
         self.assertFalse(wizard.product_return_moves.lot_ids)
         wizard.product_return_moves.quantity = 1

@@ -1,6 +1,13 @@
 from odoo.tests import BaseCase, tagged
 
-from ..tools.serial_text import SerialCounter, SerialTextError, normalize_serial, serial_problem
+from ..tools.serial_text import (
+    SerialCounter,
+    SerialMessage,
+    SerialTextError,
+    normalize_serial,
+    serial_problem,
+    stored_serial_problem,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -29,15 +36,19 @@ class TestSerialText(BaseCase):
 
     def test_bad_next_serials_name_the_problem(self):
         cases = {
-            "": "is empty",
-            "   ": "is empty",
-            "SN-\x0012": r"control character U\+0000",
-            "SN-" + "1" * 62: "longer than 64",
-            "ABC": "no number to count from",
+            "": SerialMessage("empty"),
+            "   ": SerialMessage("empty"),
+            "SN-\x0012": SerialMessage("control_character", {"code_point": "U+0000"}),
+            "SN-" + "1" * 62: SerialMessage("too_long", {"limit": 64}),
         }
-        for typed, message in cases.items():
-            with self.subTest(typed=typed), self.assertRaisesRegex(SerialTextError, message):
+        for typed, problem in cases.items():
+            with self.subTest(typed=typed), self.assertRaises(SerialTextError) as caught:
                 SerialCounter.parse(typed)
+            self.assertEqual(caught.exception.message.params["problem"], problem)
+        with self.assertRaises(SerialTextError) as caught:
+            SerialCounter.parse("ABC")
+        self.assertEqual(caught.exception.message,
+                         SerialMessage("next_serial_no_number", {"serial": "ABC"}))
 
     def test_full_width_digits_are_normalised(self):
         self.assertEqual(normalize_serial(" ＳＮ－１２ "), "SN-12")
@@ -45,4 +56,10 @@ class TestSerialText(BaseCase):
 
     def test_serial_problem(self):
         self.assertIsNone(serial_problem("A-1"))
-        self.assertIn("U+0007", serial_problem("A\x07"))
+        self.assertEqual(serial_problem("A\x07"),
+                         SerialMessage("control_character", {"code_point": "U+0007"}))
+        self.assertEqual(serial_problem("A\u200bB"),
+                         SerialMessage("invisible_character", {"code_point": "U+200B"}))
+        self.assertEqual(serial_problem("A\u2028B"),
+                         SerialMessage("invisible_character", {"code_point": "U+2028"}))
+        self.assertEqual(stored_serial_problem(" A"), SerialMessage("surrounding_space"))

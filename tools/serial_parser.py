@@ -10,7 +10,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .serial_text import MAX_SERIAL_LENGTH, normalize_serial, serial_problem
+from .serial_text import (
+    MAX_SERIAL_LENGTH,
+    SerialMessage,
+    SerialTextError,
+    normalize_serial,
+    serial_problem,
+)
 
 DEFAULT_MAX_SERIALS = 100_000
 
@@ -29,10 +35,6 @@ DUPLICATE = "duplicate"
 ERROR = "error"
 
 
-class SerialParseError(ValueError):
-    """Raised by `ParseResult.raise_on_errors` with a message naming each bad token."""
-
-
 @dataclass(slots=True)
 class TokenReport:
     """What one input token became."""
@@ -42,8 +44,8 @@ class TokenReport:
     line_starts: list
     kind: str = LITERAL
     serials: tuple = ()
-    message: str = ""
-    warnings: tuple = ()
+    message: SerialMessage | None = None  # why the token is an error or a duplicate
+    warnings: tuple = ()  # SerialMessages
 
     # Line and column are worked out only for the tokens someone looks at.
     @property
@@ -56,13 +58,15 @@ class TokenReport:
 
     @property
     def where(self):
-        return f"line {self.line}, column {self.column}"
+        return SerialMessage("where", {"line": self.line, "column": self.column})
 
     def describe(self):
+        """What the token became, for a preview."""
         if self.kind == SPAN:
-            return f"span of {len(self.serials)} serials ({self.serials[0]} … {self.serials[-1]})"
+            return SerialMessage("span", {"count": len(self.serials), "first": self.serials[0],
+                                          "last": self.serials[-1]})
         if self.kind == LITERAL:
-            return "serial"
+            return SerialMessage("serial")
         return self.message
 
 
@@ -78,14 +82,6 @@ class ParseResult:
     @property
     def warnings(self):
         return [(token, warning) for token in self.tokens for warning in token.warnings]
-
-    def raise_on_errors(self):
-        if not self.tokens:
-            raise SerialParseError("No serial number found in the text.")
-        errors = self.errors
-        if errors:
-            raise SerialParseError("\n".join(
-                f"{token.text!r} ({token.where}): {token.message}" for token in errors))
 
 
 def _shape(text):
@@ -151,7 +147,7 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
         else:
             problem = serial_problem(serial)
         if problem:
-            token.kind, token.message = ERROR, f"the serial {problem}"
+            token.kind, token.message = ERROR, problem
             continue
         candidates = [serial]
         span = _read_span(serial) if spans and "-" in serial else None
@@ -162,8 +158,8 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
                 count = end - start + 1
                 if len(serials) + count > max_serials:
                     token.kind = ERROR
-                    token.message = (f"the span holds {count} serials; with the others that "
-                                     f"is more than the limit of {max_serials}")
+                    token.message = SerialMessage(
+                        "span_over_limit", {"count": count, "limit": max_serials})
                     continue
                 # Never longer than the token itself, already checked against the limit.
                 width = len(first) if len(first) == len(last) else 0
@@ -171,15 +167,16 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
                               for number in range(start, end + 1)]
                 token.kind = SPAN
             else:
-                token.warnings = ("read as one serial; a span must increase",)
+                token.warnings = (SerialMessage("span_decreasing"),)
         if token.kind == LITERAL and len(serials) + 1 > max_serials:
-            token.kind, token.message = ERROR, f"more than the limit of {max_serials} serials"
+            token.kind = ERROR
+            token.message = SerialMessage("over_limit", {"limit": max_serials})
             continue
         if pattern is not None:
             mismatch = next((c for c in candidates if not pattern.fullmatch(c)), None)
             if mismatch is not None:
                 token.kind = ERROR
-                token.message = f"{mismatch!r} does not match the product's serial pattern"
+                token.message = SerialMessage("pattern_mismatch", {"serial": mismatch})
                 continue
         if token.kind == LITERAL:  # the usual case, without a generator
             repeated = serial if serial in first_seen else None
@@ -188,8 +185,8 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
         if repeated is not None:
             earlier = first_seen[repeated]
             token.kind = DUPLICATE
-            token.message = (f"{repeated!r} is already in the list ({earlier.text!r}, "
-                             f"{earlier.where})")
+            token.message = SerialMessage("duplicate", {
+                "serial": repeated, "line": earlier.line, "column": earlier.column})
             continue
         if token.kind == LITERAL:
             first_seen[serial] = token
@@ -204,13 +201,16 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
             # Left after NFKC: Cyrillic or Greek letters that look Latin, emoji, accents.
             others = ", ".join(f"{char!r} (U+{ord(char):04X})"
                                for char in dict.fromkeys(serial) if not char.isascii())
-            token.warnings = (*token.warnings, f"contains non-ASCII characters: {others}")
+            token.warnings = (*token.warnings,
+                              SerialMessage("non_ascii", {"characters": others}))
         if token.kind == LITERAL and lookalike_search(serial):
             reading = lookalike_reading(serial)
             # Named, not shown: in many fonts the letter looks just like the digit.
-            letters = ", ".join(f"letter {serial[i]!r} at position {i + 1}"
-                                for i in range(len(serial)) if serial[i] != reading[i])
-            token.warnings = (*token.warnings, f"looks like {reading}: {letters}")
+            letters = tuple(SerialMessage("lookalike_letter",
+                                          {"letter": serial[i], "position": i + 1})
+                            for i in range(len(serial)) if serial[i] != reading[i])
+            token.warnings = (*token.warnings, SerialMessage(
+                "lookalike", {"reading": reading, "letters": letters}))
     return ParseResult(serials=serials, tokens=tokens)
 
 
@@ -226,7 +226,7 @@ def compile_serial_pattern(pattern):
     """Compile a product's serial pattern: `/regex/`, or a mask such as `SN-#####`.
 
     In a mask `#` is a digit, `?` a letter, `*` any character; the rest is literal.
-    Raises ValueError with a readable message for an invalid regular expression.
+    Raises SerialTextError for an invalid regular expression.
     """
     pattern = (pattern or "").strip()
     if not pattern:
@@ -235,6 +235,6 @@ def compile_serial_pattern(pattern):
         try:
             return re.compile(pattern[1:-1])
         except re.error as error:
-            raise ValueError(f"The serial pattern {pattern} is not a valid regular "
-                             f"expression: {error}") from None
+            raise SerialTextError(SerialMessage(
+                "invalid_pattern", {"pattern": pattern, "error": str(error)})) from None
     return re.compile("".join(_MASK_CLASSES.get(char, re.escape(char)) for char in pattern))

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_SERIAL_LENGTH = 64
 MIN_NUMBER_WIDTH = 5
@@ -10,8 +10,30 @@ MIN_NUMBER_WIDTH = 5
 _COUNTER_RE = re.compile(r"^(?P<prefix>.*[^0-9])?(?P<number>[0-9]+)(?P<suffix>[^0-9]*)$", re.S)
 
 
+@dataclass(frozen=True)
+class SerialMessage:
+    """What these tools say about a text, as a code and its parameters.
+
+    Nothing here imports Odoo, so nothing here speaks the user's language: the addon's
+    models turn a message into text (models/serial_messages.py). A parameter may itself be
+    a message, or a tuple of messages.
+    """
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def __repr__(self):
+        return f"{self.code}({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
+
+    __str__ = __repr__
+
+
 class SerialTextError(ValueError):
-    """A serial (or Next Serial) that cannot be used, with a message for the user."""
+    """A serial (or Next Serial) that cannot be used; `message` is a SerialMessage."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 def normalize_serial(text):
@@ -27,19 +49,39 @@ _ASCII_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def serial_problem(serial):
-    """Return why `serial` (already normalised) cannot be a serial number, or None."""
+    """Return why `serial` (already normalised) cannot be a serial number, or None.
+
+    Control characters (Cc) and invisible ones — formatting such as zero-width spaces and
+    bidirectional overrides (Cf), line and paragraph separators (Zl, Zp), private or
+    unassigned code points — are refused: a person cannot see or type them back.
+    """
     if not serial:
-        return "is empty"
+        return SerialMessage("empty")
     if len(serial) > MAX_SERIAL_LENGTH:
-        return f"is longer than {MAX_SERIAL_LENGTH} characters"
+        return SerialMessage("too_long", {"limit": MAX_SERIAL_LENGTH})
     if serial.isascii():  # the usual case, checked in one regex pass
         control = _ASCII_CONTROL_RE.search(serial)
-        control = control and control[0]
-    else:
-        control = next((char for char in serial if unicodedata.category(char)[0] == "C"), None)
-    if control:
-        return f"contains the control character U+{ord(control):04X}"
+        if control:
+            return SerialMessage("control_character", {"code_point": _code_point(control[0])})
+        return None
+    for char in serial:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            return SerialMessage("control_character", {"code_point": _code_point(char)})
+        if category[0] == "C" or category in ("Zl", "Zp"):
+            return SerialMessage("invisible_character", {"code_point": _code_point(char)})
     return None
+
+
+def stored_serial_problem(name):
+    """Why `name`, as stored (not normalised), cannot be a serial number, or None."""
+    if name and name != name.strip():
+        return SerialMessage("surrounding_space")
+    return serial_problem(name)
+
+
+def _code_point(char):
+    return f"U+{ord(char):04X}"
 
 
 @dataclass(frozen=True)
@@ -57,13 +99,11 @@ class SerialCounter:
         serial = normalize_serial(text or "")
         problem = serial_problem(serial)
         if problem:
-            raise SerialTextError(f"Next Serial {serial!r} {problem}.")
+            raise SerialTextError(SerialMessage(
+                "next_serial_invalid", {"serial": serial, "problem": problem}))
         match = _COUNTER_RE.match(serial)
         if not match:
-            raise SerialTextError(
-                f"Next Serial {serial!r} has no number to count from; "
-                "end it with digits, e.g. SN-00001."
-            )
+            raise SerialTextError(SerialMessage("next_serial_no_number", {"serial": serial}))
         digits = match["number"]
         return cls(
             prefix=match["prefix"] or "",

@@ -3,7 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.serial_parser import SPAN
+from ..models.serial_messages import serial_text
+from ..tools.serial_parser import DUPLICATE, ERROR
 from .stock_serial_input_mixin import PREVIEW_ROWS
 
 
@@ -50,28 +51,75 @@ class StockSerialEntry(models.TransientModel):
             wizard.preview_html = wizard._render_preview(check)
 
     def _render_preview(self, check):
+        """Count (coloured by state), then problems, then what each entry was read as."""
         _ = self.env._
-        count_class = "text-success" if len(check.serials) == self.expected_qty else "text-warning"
-        html = Markup('<div class="o_serial_entry_preview"><p class="fs-5 {}">{}</p>').format(
-            count_class,
-            _("%(count)s serials for %(expected)s expected units", count=len(check.serials),
-              expected=self.expected_qty) if len(check.serials) != 1 else
-            _("1 serial for %s expected units", self.expected_qty))
-        html += self._render_problems(check.errors, check.warnings)
-        if check.tokens:
-            html += Markup('<table class="table table-sm"><thead><tr><th>{}</th><th>{}</th>'
-                           "<th>{}</th></tr></thead><tbody>").format(
-                _("Entered"), _("Where"), _("Read as"))
-            for token in check.tokens[:PREVIEW_ROWS]:
-                became = token.describe() if token.kind == SPAN else (
-                    token.message or _("serial"))
-                html += Markup("<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>").format(
-                    token.text, token.where, became)
-            if len(check.tokens) > PREVIEW_ROWS:
-                html += Markup('<tr><td colspan="3">{}</td></tr>').format(
-                    _("and %s more entries", len(check.tokens) - PREVIEW_ROWS))
-            html += Markup("</tbody></table>")
+        if not check.tokens:
+            # An empty box is where every entry starts: a hint, not an error.
+            return Markup('<div class="o_serial_entry_preview"><p class="fs-5 text-muted">{}'
+                          "</p></div>").format(_(
+                              "Scan, type or paste the serials of the %s expected units.",
+                              self.expected_qty))
+        errors = self._preview_errors(check)
+        count = len(check.serials)
+        if errors:
+            state = "text-danger o_serial_state_errors"
+        elif count == self.expected_qty:
+            state = "text-success o_serial_state_complete"
+        else:
+            state = "text-warning o_serial_state_short"
+        html = Markup('<div class="o_serial_entry_preview"><p class="fs-5 fw-bold {}">{}</p>'
+                      ).format(state, _(
+                          "%(count)s serials for %(expected)s expected units", count=count,
+                          expected=self.expected_qty) if count != 1 else
+                      _("1 serial for %s expected units", self.expected_qty))
+        warnings = [(_("line %s", token.line) + f" · {token.text}",
+                     serial_text(self.env, warning))
+                    for token in check.tokens for warning in token.warnings]
+        html += self._render_problems(errors, warnings)
+        html += Markup('<table class="table table-sm"><thead><tr><th>{}</th><th>{}</th>'
+                       "<th>{}</th></tr></thead><tbody>").format(
+            _("Entered"), _("Line"), _("Read as"))
+        for token in check.tokens[:PREVIEW_ROWS]:
+            html += Markup('<tr class="{}"><td><code>{}</code></td><td>{}</td><td>{}</td></tr>'
+                           ).format(*self._preview_row(token))
+        if len(check.tokens) > PREVIEW_ROWS:
+            html += Markup('<tr><td colspan="3">{}</td></tr>').format(
+                _("and %s more entries", len(check.tokens) - PREVIEW_ROWS))
+        html += Markup("</tbody></table>")
         return html + Markup("</div>")
+
+    def _preview_errors(self, check):
+        """The check's errors, the parser's worded for a person: line, serial, what is wrong."""
+        _ = self.env._
+        bad_tokens = [token for token in check.tokens if token.kind in (ERROR, DUPLICATE)]
+        quoted = {repr(token.text) for token in bad_tokens}
+        return [(_("line %s", token.line) + f" · {token.text}", self._token_problem(token))
+                for token in bad_tokens] + [
+            (subject, message) for subject, message in check.errors if subject not in quoted]
+
+    def _token_problem(self, token):
+        return serial_text(self.env, token.message)
+
+    def _preview_row(self, token):
+        """(row class, entered text, line, what it was read as) for the table."""
+        if token.kind in (ERROR, DUPLICATE):
+            return "table-danger", token.text, token.line, self._token_problem(token)
+        read_as = serial_text(self.env, token.describe())
+        if token.warnings:
+            return "table-warning", token.text, token.line, "; ".join(
+                [read_as, *(serial_text(self.env, warning) for warning in token.warnings)])
+        return "", token.text, token.line, read_as
+
+    # -- Scans ---------------------------------------------------------------------------
+    def _scan_base_text(self):
+        # Labels are scanned from the first unit: a first scan replaces the serials
+        # suggested from Next Serial instead of becoming their duplicate.
+        if (self.serials_text or "").strip() == (self.generated_serials or "").strip():
+            return ""
+        return self.serials_text
+
+    def _scan_check_options(self):
+        return {"spans": self.treat_spans}
 
     # -- Buttons -------------------------------------------------------------------------
     def action_generate(self):

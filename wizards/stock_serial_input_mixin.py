@@ -40,26 +40,66 @@ class StockSerialInputMixin(models.AbstractModel):
         """What the dialog shows when it opens on `move` (field values)."""
         return {}
 
+    scan_feedback = fields.Json(
+        help="The answer to the last scan, shown (and heard) under the box: "
+        "{'seq': scans so far, 'ok': accepted, 'message': what happened}.")
+
     def on_barcode_scanned(self, barcode):
+        # A refusal is answered inline (and by a sound): a modal would stop the next scan.
         try:
             serial = self._serial_from_scan(barcode)
+            self._add_scanned_serial(serial)
         except UserError as error:
-            return {"warning": {"title": self.env._("Scan refused"), "message": str(error)}}
-        text = (self.serials_text or "").rstrip()
+            self._set_scan_feedback(False, str(error))
+        else:
+            self._set_scan_feedback(True, self.env._("%s added", serial))
+
+    def _add_scanned_serial(self, serial):
+        """Append `serial` to the box, or raise UserError saying why the scan is refused."""
+        text = self._scan_base_text()
+        _check, problems = self.move_id._check_scanned_serial(
+            text, serial, **self._scan_check_options())
+        if problems:
+            raise UserError(self.env._("%(serial)s refused: %(problems)s",
+                                       serial=serial, problems="; ".join(problems)))
+        text = (text or "").rstrip()
         self.serials_text = f"{text}\n{serial}" if text else serial
-        return None
+
+    def _scan_base_text(self):
+        """The text a scan is added to."""
+        return self.serials_text
+
+    def _scan_check_options(self):
+        """Options of `stock.move._check_scanned_serial` for this dialog."""
+        return {}
+
+    def _set_scan_feedback(self, ok, message):
+        seq = (self.scan_feedback or {}).get("seq", 0) + 1
+        self.scan_feedback = {"seq": seq, "ok": ok, "message": message}
 
     def _serial_from_scan(self, barcode):
         """The serial carried by a scan: the scan itself, or AI (21) of a GS1 barcode."""
+        return self._serial_for_product(barcode, self.product_id)
+
+    @api.model
+    def _gs1_elements(self, barcode):
+        """{AI: value} of a GS1 scan, None for a plain serial (see tools/gs1.py)."""
         payload = gs1_payload(barcode)
         if payload is None:
-            return barcode.strip()
+            return None
         nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
         elements = {element["ai"]: element["value"]
                     for element in nomenclature.gs1_decompose_extended(payload) or []}
         if not elements:
             raise UserError(self.env._("%s could not be read as a GS1 barcode.", barcode))
-        product = self.product_id
+        return elements
+
+    @api.model
+    def _serial_for_product(self, barcode, product):
+        """The serial of `product` a scan carries; a GS1 scan of another GTIN is refused."""
+        elements = self._gs1_elements(barcode)
+        if elements is None:
+            return barcode.strip()
         gtin = elements.get("01")
         product_gtin = (product.barcode or "").strip()
         if gtin and product_gtin and gtin.zfill(14) != product_gtin.zfill(14):

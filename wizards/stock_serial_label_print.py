@@ -54,4 +54,6 @@ class StockSerialLabelPrint(models.TransientModel):
             raise UserError(self.env._("Print at least one label per serial."))
         data = {"labels": self.labels_json, "copies": self.copies, "gs1": self.use_gs1}
         # config=False: labels use the basic layout, no company document layout to set up.
-        return self.env.ref(REPORTS[self.layout]).report_action([], data=data, config=False)
+        action = self.env.ref(REPORTS[self.layout]).report_action([], data=data, config=False)
+        # The download is the answer: the dialog closes with it.
+        return {**action, "close_on_report_download": True}

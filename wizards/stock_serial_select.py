@@ -57,6 +57,13 @@ class StockSerialSelect(models.TransientModel):
             self.line_ids = new_lines
         self.messages_html = self._render_problems(check.errors, check.warnings) or Markup()
         self.serials_text = False
+        ticked = len(check.serials) - len({subject for subject, _m in check.errors})
+        self._set_scan_feedback(not check.errors, self.env._(
+            "%(ticked)s of %(count)s serials ticked", ticked=max(ticked, 0),
+            count=len(check.serials)))
+
+    def _scan_check_options(self):
+        return {"check_quantity": False}  # the count is checked on Apply
 
     def action_select_none(self):
         self.line_ids.selected = False

@@ -1,11 +1,5 @@
 import { registry } from "@web/core/registry";
-
-/** Types `barcode` the way a scanner does: fast key presses ending with Enter. */
-function scan(barcode) {
-    for (const key of [...barcode, "Enter"]) {
-        document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
-    }
-}
+import { scan } from "./serial_tour_helpers";
 
 const PREVIEW = ".modal .o_serial_entry_preview";
 
@@ -101,7 +95,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_tour", {
             },
         },
         {
-            trigger: `${PREVIEW}:contains('0 serials for 2 expected units')`,
+            trigger: `${PREVIEW}:contains('Scan, type or paste the serials of the 2 expected units')`,
             run: () => scan("SCAN-0001"),
         },
         {
@@ -204,6 +198,37 @@ registry.category("web_tour.tours").add("stock_serial_delivery_tour", {
         },
         {
             trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-2')) td[name=serial_status]:contains('In stock')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("stock_serial_missing_tour", {
+    steps: () => [
+        {
+            content: "Validate a receipt whose units have no serial yet",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
+            run: "click",
+        },
+        {
+            content: "The error says what is missing and offers the serial dialog",
+            trigger: ".modal:contains('2 of 2 units without a serial') .o_serials_missing_enter",
+            run: "click",
+        },
+        {
+            content: "The serial dialog opens on the receipt's move",
+            trigger: ".modal .o_field_widget[name=serials_text] textarea",
+            run: typeSerials("MISS-1, MISS-2"),
+        },
+        {
+            trigger: ".modal .o_serial_entry_preview:contains('2 serials for 2 expected units')",
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "Back on the receipt, reloaded with the serials entered",
+            trigger: ".o_form_view:not(:has(.modal)) .o_field_widget[name=move_ids] td:contains('2/2')",
         },
     ],
 });
