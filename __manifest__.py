@@ -13,6 +13,7 @@
         "security/stock_serial_tracking_security.xml",
         "security/ir.model.access.csv",
         "data/ir_config_parameter.xml",
+        "data/ir_cron.xml",
         "wizards/stock_serial_entry.xml",
         "wizards/stock_serial_select.xml",
         "wizards/stock_return_picking.xml",
@@ -23,6 +24,7 @@
         "views/product_template_views.xml",
         "views/stock_picking_type_views.xml",
         "views/stock_picking_views.xml",
+        "views/stock_serial_validation_views.xml",
     ],
     "demo": [
         "demo/stock_serial_tracking_demo.xml",

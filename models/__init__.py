@@ -7,4 +7,5 @@ from . import (
     stock_picking,
     stock_picking_type,
     stock_quant,
+    stock_serial_validation,
 )

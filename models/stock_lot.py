@@ -9,6 +9,7 @@ from odoo.tools import SQL
 from ..tools.serial_parser import parse_serials
 from ..tools.serial_text import stored_serial_problem
 from .serial_messages import serial_text
+from .stock_quant import records_to_check_one_by_one
 
 SERIAL_STATUSES = [
     ("in_stock", "In stock"),
@@ -316,3 +317,6 @@ class StockLot(models.Model):
         action.update(name=name, domain=domain, context=context or {})
         return action
 
+    # -- Batched validation of serialized units (see stock_quant.py) ---------------------
+    def _check_company(self, fnames=None):
+        return super(StockLot, records_to_check_one_by_one(self, fnames))._check_company(fnames)

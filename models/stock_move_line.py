@@ -3,6 +3,8 @@ from collections import Counter, defaultdict
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
+from .stock_quant import records_to_check_one_by_one
+
 # Fields of a done serial line that say where a unit went: an edit re-runs the rules.
 DONE_SERIAL_FIELDS = frozenset({
     "lot_id", "lot_name", "quantity", "product_uom_id", "product_id", "location_id",
@@ -336,4 +338,91 @@ class StockMoveLine(models.Model):
 
     def _action_done(self):
         self._check_serial_rules()
-        return super()._action_done()
+        batch = self._serial_unit_batch()
+        if not batch:
+            return super()._action_done()
+        progress = self.env["stock.serial.validation"]._report_progress
+        progress(40)  # serials checked, lots created
+        # Odoo's own validation runs on every line; only the quant updates of the batched
+        # lines are left out of its per-line loop and applied afterwards, set-wise.
+        result = super(StockMoveLine, self.with_context(
+            serial_batch_line_ids=frozenset(batch.line_ids)))._action_done()
+        progress(70)
+        batch.apply()
+        progress(90)
+        return result
+
+    # -- Batched validation of serialized units ------------------------------------------
+    # Odoo validates a line at a time: a quant search and a quant insert or update per unit
+    # and location, a lot write per line. For lines that are single serialized units the
+    # same changes are made here for the whole transfer at once; every other line keeps
+    # Odoo's path. tests/test_fast_validation_equivalence.py proves both give one result.
+
+    def _serial_unit_batch(self):
+        """The batch of quant updates for the serialized units among these lines, their lots
+        assigned; an empty batch when the fast path is off or nothing fits it."""
+        quants = self.env["stock.quant"]
+        if not self or len(self.company_id) != 1 or not quants._batched_validation_enabled():
+            return quants._serial_unit_batch(self.browse())
+        fitting = self.filtered(lambda line: line._is_serial_unit())
+        # A product is batched only when all its lines are: no order between two paths.
+        others = (self - fitting).product_id
+        fitting = fitting.filtered(lambda line: line.product_id not in others)
+        fitting._assign_serial_unit_lots()
+        return quants._serial_unit_batch(fitting)
+
+    def _is_serial_unit(self):
+        """One unit of a serialized product with its serial, no package, no owner."""
+        self.ensure_one()
+        product = self.product_id
+        return (
+            product.tracking == "serial" and product.is_storable and self.move_id
+            and self.state not in ("done", "cancel") and not self.is_inventory
+            and self.product_uom_id == product.uom_id
+            and self.product_uom_id.compare(self.quantity, 1) == 0
+            and not (self.package_id or self.result_package_id or self.owner_id)
+            and bool(self.lot_id or (
+                self.lot_name and self.move_id.picking_type_id.use_create_lots))
+        )
+
+    def _assign_serial_unit_lots(self):
+        """What Odoo's validation does for lines with a serial name and no lot: the lot of
+        that name, else a new one; here the new lots in one batch, without a chatter message
+        per lot, and the lines' lot written in one query."""
+        lines = self.filtered(lambda line: not line.lot_id)
+        if not lines:
+            return
+        lot_ids = []
+        # The batch's context: the new lots' companies are checked per company, not per lot.
+        lot_model = self.env["stock.lot"].with_context(
+            mail_create_nolog=True, serial_batch_line_ids=frozenset(self.ids))
+        for (product, company), group in lines.grouped(
+                lambda line: (line.product_id, line.company_id)).items():
+            existing = {lot.name: lot for lot in self.env["stock.lot"].search([
+                "|", ("company_id", "=", False), ("company_id", "=", company.id),
+                ("product_id", "=", product.id), ("name", "in", group.mapped("lot_name"))])}
+            new_lines = group.filtered(lambda line, known=existing: line.lot_name not in known)
+            new_lots = lot_model.create([line._prepare_new_lot_vals() for line in new_lines])
+            created = dict(zip(new_lines, new_lots, strict=True))
+            lot_ids += [(existing.get(line.lot_name) or created[line]).id for line in group]
+        lines.flush_recordset(["lot_id"])
+        lines._write_multi([{"lot_id": lot_id} for lot_id in lot_ids])
+        # The write above bypassed the cache: forget the stale values, then let the fields
+        # computed from the lines' lots (statuses, counts) be recomputed as after a write.
+        lines.invalidate_recordset(["lot_id"])
+        self.env["stock.lot"].invalidate_model([
+            name for name, field in self.env["stock.lot"]._fields.items()
+            if field.type == "one2many" and field.comodel_name == self._name])
+        lines.modified(["lot_id"])
+
+    def _check_company(self, fnames=None):
+        return super(StockMoveLine, records_to_check_one_by_one(self, fnames))._check_company(
+            fnames)
+
+    def _synchronize_quant(self, quantity, location, action="available", in_date=False,
+                           **quants_value):
+        if self.id in self.env.context.get("serial_batch_line_ids", ()):
+            # Applied with the whole batch once Odoo's per-line loop is over.
+            return 0, in_date
+        return super()._synchronize_quant(quantity, location, action=action, in_date=in_date,
+                                          **quants_value)

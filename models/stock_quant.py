@@ -1,5 +1,107 @@
-from odoo import api, models
-from odoo.tools import SQL
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL, str2bool
+
+BATCHED_VALIDATION_PARAM = "stock_serial_tracking.batched_validation"
+
+_logger = logging.getLogger(__name__)
+
+
+def records_to_check_one_by_one(records, fnames):
+    """The part of `records` whose companies Odoo's `_check_company` must check record by
+    record: none when each company's linked records, taken together, pass the check.
+
+    Odoo checks each record's links against the record's company, one `filtered_domain`
+    per record and field; the outcome depends only on the company and the records linked,
+    so one check per company and field over all of them says the same. A company that
+    fails is handed back to Odoo's check, which words the error as usual.
+    """
+    if not records.env.context.get("serial_batch_line_ids") or len(records) < 2:
+        return records
+    if fnames is None or {"company_id", "company_ids"} & set(fnames):
+        fnames = records._fields
+    fields_checked = [records._fields[name] for name in fnames]
+    fields_checked = [field for field in fields_checked if field.relational and field.check_company]
+    if any(field.company_dependent for field in fields_checked):
+        return records
+    failing = records.browse()
+    for company, group in records.sudo().grouped("company_id").items():
+        for field in fields_checked:
+            linked = group[field.name]
+            domain = linked._check_company_domain(company) if linked else None
+            if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
+                failing |= group
+                break
+    return records.browse(failing.ids)
+
+
+class SerialUnitBatch:
+    """Quant changes for serialized units, applied set-wise: the same end state as Odoo's
+    `_update_reserved_quantity` and `_update_available_quantity` called line after line."""
+
+    def __init__(self, env):
+        self.env = env
+        self.line_ids = set()
+        self.creates = []  # values of new quants
+        self.writes = []  # (quant, values)
+
+    def __bool__(self):
+        return bool(self.line_ids)
+
+    def merge(self, other):
+        self.line_ids |= other.line_ids
+        self.creates += other.creates
+        self.writes += other.writes
+
+    def add_line(self, line, by_key, untracked, now):
+        """Plan the line's changes; False when its quants are not the simple case."""
+        product, lot = line.product_id, line.lot_id
+        source, destination = line.location_id, line.location_dest_id
+        if (product, source) in untracked or (product, destination) in untracked:
+            return False  # Odoo would mix units without serial in (dates, negative stock)
+        at_source = by_key.get((product, source, lot), [])
+        at_destination = by_key.get((product, destination, lot), [])
+        if len(at_source) > 1 or len(at_destination) > 1:
+            return False
+        if source.should_bypass_reservation():
+            # A vendor, a customer, an inventory loss: its quant goes one unit down, dated now.
+            in_date = now
+            self._add_unit(product, source, lot, at_source, -1, {"in_date": now})
+        else:
+            # A unit in stock, reserved by this line at most: both released, date kept.
+            quant = at_source[0] if at_source else None
+            if (not quant or quant.quantity != 1 or quant.reserved_quantity not in (0, 1)
+                    or not quant.in_date):
+                return False
+            in_date = quant.in_date
+            self.writes.append((quant, {"quantity": 0, "reserved_quantity": 0}))
+        quant = at_destination[0] if at_destination else None
+        if quant and not destination.should_bypass_reservation() and quant.in_date \
+                and quant.quantity > 0:
+            in_date = min(in_date, quant.in_date)
+        self._add_unit(product, destination, lot, at_destination, 1, {"in_date": in_date})
+        self.line_ids.add(line.id)
+        return True
+
+    def _add_unit(self, product, location, lot, existing, quantity, values):
+        if existing:
+            quant = existing[0]
+            self.writes.append((quant, {**values, "quantity": quant.quantity + quantity}))
+        else:
+            self.creates.append({"product_id": product.id, "location_id": location.id,
+                                 "lot_id": lot.id, "quantity": quantity, **values})
+
+    def apply(self):
+        quants = self.env["stock.quant"].sudo().with_context(
+            serial_batch_line_ids=frozenset(self.line_ids))
+        quants._create_serial_unit_quants(self.creates)
+        groups = defaultdict(list)  # one write per set of values (most share them)
+        for quant, values in self.writes:
+            groups[tuple(sorted(values.items()))].append(quant.id)
+        for values, ids in groups.items():
+            quants.browse(ids).write(dict(values))
 
 
 class StockQuant(models.Model):
@@ -48,3 +150,68 @@ class StockQuant(models.Model):
         for reserved, group in quants.grouped(
                 lambda quant: max(quant.reserved_quantity + changes[quant.id], 0)).items():
             group.reserved_quantity = reserved
+
+    def _check_company(self, fnames=None):
+        return super(StockQuant, records_to_check_one_by_one(self, fnames))._check_company(fnames)
+
+    # -- Batched validation of serialized units ------------------------------------------
+    @api.model
+    def _batched_validation_enabled(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCHED_VALIDATION_PARAM, "True")
+        return str2bool(value, default=True)
+
+    @api.model
+    def _serial_unit_batch(self, lines):
+        """The quant changes Odoo's validation would make for these serialized units, one
+        line at a time (stock.move.line._synchronize_quant), found for all of them at once.
+
+        A product whose quants do not have the simple shape those changes assume (several
+        quants for one serial at one place, units without serial beside them, a unit that
+        is not exactly in stock where it leaves) is left out: Odoo's path handles it.
+        """
+        batch = SerialUnitBatch(self.env)
+        if not lines:
+            return batch
+        locations = lines.location_id | lines.location_dest_id
+        quants = self.sudo().search(
+            [("product_id", "in", lines.product_id.ids), ("location_id", "in", locations.ids),
+             "|", ("lot_id", "in", lines.lot_id.ids), ("lot_id", "=", False)])
+        # Locked, waiting like _lock_serial_quants, then read afresh: what another
+        # transaction did to these units is seen, and nobody changes them until this one ends.
+        if quants:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM stock_quant WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(quants.ids)), log_exceptions=False)  # retried by Odoo, not a bug
+        quants.invalidate_recordset(["quantity", "reserved_quantity", "in_date"])
+        quants.fetch(["product_id", "location_id", "lot_id", "package_id", "owner_id",
+                      "quantity", "reserved_quantity", "in_date"])
+        by_key = defaultdict(list)  # Odoo's "strict" quants: no package, no owner
+        untracked = set()
+        for quant in quants:
+            if not quant.lot_id:
+                untracked.add((quant.product_id, quant.location_id))
+            elif not (quant.package_id or quant.owner_id):
+                by_key[quant.product_id, quant.location_id, quant.lot_id].append(quant)
+        now = fields.Datetime.now()
+        for product_lines in lines.grouped("product_id").values():
+            changes = SerialUnitBatch(self.env)
+            lots = product_lines.lot_id
+            fits = len(lots) == len(product_lines) and all(
+                changes.add_line(line, by_key, untracked, now) for line in product_lines)
+            if fits:
+                batch.merge(changes)
+        _logger.debug("Batched validation: %s of %s serialized units", len(batch.line_ids),
+                      len(lines))
+        return batch
+
+    @api.model
+    def _create_serial_unit_quants(self, vals_list):
+        """Odoo's stock.quant.create inserts one row at a time outside inventory mode, only
+        to default `inventory_quantity_set`: with no other module overriding it, insert them
+        in one batch with that default instead."""
+        overrides = [cls.__module__ for cls in type(self).mro()
+                     if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")]
+        if overrides != ["odoo.addons.stock.models.stock_quant"] or self._is_inventory_mode():
+            return self.create(vals_list)
+        return models.Model.create(self, [{**vals, "inventory_quantity_set": False}
+                                          for vals in vals_list])

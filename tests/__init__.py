@@ -1,7 +1,10 @@
 from . import (
+    test_background_validation,
     test_concurrency,
     test_delivery_serials,
     test_external_api,
+    test_fast_validation,
+    test_fast_validation_equivalence,
     test_i18n,
     test_integrity,
     test_next_serial,

@@ -1,0 +1,210 @@
+"""Whole transfers as a user lives them: entry of N serials, then validation.
+
+For each N, four scenarios run interleaved in one database, each in a savepoint rolled
+back afterwards: Odoo's native receipt ("Import Serials", then Validate), ours (our entry,
+then Validate), Odoo's native delivery (its own reservation, then Validate) and ours (our
+entry on the delivery move, then Validate). Entry and validation are timed separately,
+with their query counts, and the result is checked: N lots, N done lines of one unit, the
+quants where they belong.
+"""
+
+import time
+
+from bench_deliveries import insert_lots
+from bench_receipts import native_import_lines
+
+from odoo.addons.stock_serial_tracking.models.stock_quant import BATCHED_VALIDATION_PARAM
+from odoo.addons.stock_serial_tracking.models.stock_serial_validation import (
+    BACKGROUND_THRESHOLD_PARAM,
+)
+from odoo.tools import SQL
+
+
+class TransferRow:
+    def __init__(self, size, operation):
+        self.size, self.operation = size, operation
+        # variant -> (entry s, entry queries, validate s, validate queries, validate CPU s)
+        self.timings = {}
+
+    def total(self, variant):
+        entry, _entry_queries, validate, _validate_queries, _cpu = self.timings[variant]
+        return entry + validate
+
+
+def timed(env, function):
+    """Wall time and query count of `function`, flushed: what a request would cost."""
+    return timed_with_cpu(env, function)[:2]
+
+
+def timed_with_cpu(env, function):
+    """Wall time, query count and this process's CPU time (PostgreSQL's not included): the
+    CPU time says what the wall time would be on cores not shared with other jobs."""
+    env.flush_all()
+    queries = env.cr.sql_log_count
+    start, cpu = time.perf_counter(), time.process_time()
+    function()
+    env.flush_all()
+    return (time.perf_counter() - start, env.cr.sql_log_count - queries,
+            time.process_time() - cpu)
+
+
+def serial_product(env, name):
+    return env["product.product"].create({"name": name, "is_storable": True,
+                                          "tracking": "serial"})
+
+
+def new_picking(env, product, quantity, picking_type, source, destination):
+    """A confirmed transfer of `quantity` units, not reserved yet."""
+    locations = {"location_id": env.ref(source).id, "location_dest_id": env.ref(destination).id}
+    picking = env["stock.picking"].create({
+        "picking_type_id": env.ref(picking_type).id, **locations,
+        "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": quantity,
+                             **locations})],
+    })
+    picking.action_confirm()
+    picking.do_unreserve()
+    return picking
+
+
+def check_transfer(env, picking, size, destination):
+    """N lots moved, N done lines of one unit each, one unit per serial at the destination."""
+    picking.invalidate_recordset()
+    lines = picking.move_line_ids
+    problems = []
+    if picking.state != "done":
+        problems.append(f"picking is {picking.state}")
+    if len(lines) != size or any(line.quantity != 1 or not line.lot_id for line in lines):
+        problems.append(f"{len(lines)} lines, expected {size} of one serialized unit")
+    if len(lines.lot_id) != size:
+        problems.append(f"{len(lines.lot_id)} lots, expected {size}")
+    env.cr.execute(SQL(
+        """SELECT count(*) FILTER (WHERE location_id = %s AND quantity = 1),
+                  count(*) FILTER (WHERE location_id != %s AND quantity > 0
+                                   AND location_id IN (SELECT id FROM stock_location
+                                                        WHERE usage = 'internal'))
+             FROM stock_quant WHERE lot_id IN %s""",
+        destination.id, destination.id, tuple(lines.lot_id.ids) or (0,)))
+    at_destination, elsewhere_in_stock = env.cr.fetchone()
+    if at_destination != size or elsewhere_in_stock:
+        problems.append(f"quants: {at_destination} units at {destination.name}, "
+                        f"{elsewhere_in_stock} still in stock elsewhere")
+    if problems:
+        raise AssertionError(f"{picking.name}: " + "; ".join(problems))
+
+
+def run_scenario(env, transfer, entry, product_name, destination, size, native):
+    """Entry then validation of a fresh transfer, checked, then rolled back.
+
+    `native` validates as Odoo does, a line at a time (the addon's batched validation off).
+    """
+    with env.cr.savepoint(flush=False) as savepoint:
+        env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, str(not native))
+        picking = transfer(env, serial_product(env, product_name), size)
+        entry_time, entry_queries = timed(env, lambda: entry(env, picking))
+        validate_time, validate_queries, validate_cpu = timed_with_cpu(
+            env, picking.button_validate)
+        check_transfer(env, picking, size, destination)
+        savepoint.rollback()
+    env.invalidate_all()
+    env.registry.clear_cache("stable")  # the parameter's cache ignores rollbacks
+    return entry_time, entry_queries, validate_time, validate_queries, validate_cpu
+
+
+def receipt(env, product, size):
+    return new_picking(env, product, size, "stock.picking_type_in",
+                       "stock.stock_location_suppliers", "stock.stock_location_stock")
+
+
+def delivery(env, product, size):
+    insert_lots(env, product, size, f"BD{size}-", in_stock=True)
+    return new_picking(env, product, size, "stock.picking_type_out",
+                       "stock.stock_location_stock", "stock.stock_location_customers")
+
+
+def new_serials(size):
+    return "\n".join(f"BT{size}-{index:06d}" for index in range(size))
+
+
+def native_receive_entry(env, picking):
+    native_import_lines(env, picking.move_ids, new_serials(int(picking.move_ids.product_uom_qty)))
+
+
+def our_receive_entry(env, picking):
+    picking.move_ids.set_serials_from_text(
+        new_serials(int(picking.move_ids.product_uom_qty)), spans=False)
+
+
+def native_delivery_entry(env, picking):
+    picking.action_assign()  # Odoo chooses the serials (FIFO) and reserves them
+
+
+def our_delivery_entry(env, picking):
+    # Every serial in stock, as a user pastes them: those the delivery ships.
+    picking.move_ids.set_serials_from_text("\n".join(env["stock.lot"].search(
+        [("product_id", "=", picking.product_id.id)]).mapped("name")), spans=False)
+
+
+SCENARIOS = [  # operation, variant, transfer, entry, destination
+    ("receive", "native", receipt, native_receive_entry, "stock.stock_location_stock"),
+    ("receive", "ours", receipt, our_receive_entry, "stock.stock_location_stock"),
+    ("deliver", "native", delivery, native_delivery_entry, "stock.stock_location_customers"),
+    ("deliver", "ours", delivery, our_delivery_entry, "stock.stock_location_customers"),
+]
+
+
+def run(env, sizes, operations=("receive", "deliver")):
+    rows = []
+    for size in sizes:
+        by_operation = {}
+        for operation, variant, transfer, entry, destination in SCENARIOS:
+            if operation not in operations:
+                continue
+            row = by_operation.setdefault(operation, TransferRow(size, operation))
+            row.timings[variant] = run_scenario(
+                env, transfer, entry, f"Bench {operation} {variant} {size}",
+                env.ref(destination), size, native=variant == "native")
+            entry, _queries, validate, _queries, cpu = row.timings[variant]
+            print(f"  {size:,} {operation} {variant}: entry {entry:.2f} s, validate "
+                  f"{validate:.2f} s ({cpu:.2f} s CPU)", flush=True)
+        rows += by_operation.values()
+    return rows
+
+
+def print_table(rows):
+    print("| N serials | operation | native entry + validate (s) | ours entry + validate (s) "
+          "| native total (s) | ours total (s) | ours / native | validate CPU native / ours (s) "
+          "| queries native / ours |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        native, ours = row.timings["native"], row.timings["ours"]
+        print(f"| {row.size:,} | {row.operation} | {native[0]:.2f} + {native[2]:.2f} "
+              f"| {ours[0]:.2f} + {ours[2]:.2f} | {row.total('native'):.2f} "
+              f"| {row.total('ours'):.2f} | {row.total('ours') / row.total('native'):.2f} "
+              f"| {native[4]:.1f} / {ours[4]:.1f} "
+              f"| {native[1] + native[3]:,} / {ours[1] + ours[3]:,} |")
+
+
+def run_background(env, size=100_000):
+    """A receipt of `size` serials: Validate queues it, the background job validates it."""
+    threshold = min(env["stock.serial.validation"]._threshold(), size - 1)
+    with env.cr.savepoint(flush=False) as savepoint:
+        env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "True")
+        env["ir.config_parameter"].set_param(BACKGROUND_THRESHOLD_PARAM, str(threshold))
+        start = time.perf_counter()
+        picking = receipt(env, serial_product(env, f"Bench background {size}"), size)
+        env.flush_all()
+        print(f"  {size:,} units: receipt confirmed in {time.perf_counter() - start:.1f} s",
+              flush=True)
+        entry_time, entry_queries = timed(env, lambda: our_receive_entry(env, picking))
+        queue_time, _queries = timed(env, picking.button_validate)
+        job = picking.serial_validation_id
+        assert job.state == "queued", f"threshold {threshold}: not queued"
+        job_time, job_queries, job_cpu = timed_with_cpu(env, job._run)
+        assert job.state == "done", job.error
+        check_transfer(env, picking, size, env.ref("stock.stock_location_stock"))
+        savepoint.rollback()
+    env.invalidate_all()
+    env.registry.clear_cache("stable")
+    print(f"| {size:,} serials | entry {entry_time:.1f} s ({entry_queries:,} queries) "
+          f"| Validate (queues the job) {queue_time:.1f} s | background job {job_time:.1f} s "
+          f"({job_cpu:.1f} s CPU, {job_queries:,} queries) |")

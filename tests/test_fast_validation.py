@@ -1,0 +1,63 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models import stock_quant
+from ..models.stock_quant import BATCHED_VALIDATION_PARAM
+from .common import SerialCase
+
+BATCH_LOGGER = stock_quant._logger.name
+
+
+@tagged("post_install", "-at_install")
+class TestFastValidation(SerialCase):
+    """Which lines the batched validation takes, and what it leaves to Odoo."""
+
+    def receipt_with_serials(self, serials):
+        receipt = self.create_receipt(self.serial_product, len(serials.split(",")))
+        receipt.move_ids.set_serials_from_text(serials)
+        return receipt
+
+    def test_serial_units_are_validated_in_one_batch(self):
+        receipt = self.receipt_with_serials("FV1, FV2, FV3")
+        with self.assertLogs(BATCH_LOGGER, "DEBUG") as logs:
+            receipt.button_validate()
+        self.assertIn("Batched validation: 3 of 3 serialized units", logs.output[0])
+        lots = receipt.move_line_ids.lot_id
+        self.assertEqual(sorted(lots.mapped("name")), ["FV1", "FV2", "FV3"])
+        self.assertEqual(set(lots.mapped("serial_status")), {"in_stock"})
+        # No "lot created" message per serial in the lots' chatter.
+        self.assertFalse(self.env["mail.message"].search_count(
+            [("model", "=", "stock.lot"), ("res_id", "in", lots.ids)]))
+
+    def test_system_parameter_turns_it_off(self):
+        self.env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "False")
+        receipt = self.receipt_with_serials("FV4, FV5")
+        with self.assertNoLogs(BATCH_LOGGER, "DEBUG"):
+            receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(len(receipt.move_line_ids.lot_id.quant_ids.filtered(
+            lambda quant: quant.location_id == self.stock_location)), 2)
+
+    def test_owner_and_package_lines_stay_on_odoo_path(self):
+        owned = self.receipt_with_serials("FV6")
+        owned.owner_id = self.customer  # consignment: the units belong to the partner
+        packed = self.receipt_with_serials("FV7")
+        packed.move_line_ids.result_package_id = self.env["stock.package"].create({})
+        with self.assertNoLogs(BATCH_LOGGER, "DEBUG"):
+            (owned | packed).button_validate()
+        self.assertEqual(owned.move_line_ids.lot_id.quant_ids.filtered(
+            lambda quant: quant.location_id == self.stock_location).owner_id, self.customer)
+        self.assertTrue(packed.move_line_ids.lot_id.quant_ids.package_id)
+
+    def test_company_inconsistency_is_still_refused(self):
+        """The batch checks companies per company, not per line: the same refusal."""
+        company_b = self.env["res.company"].create({"name": "Batch B"})
+        receipt = self.receipt_with_serials("FV8, FV9")
+        receipt.move_ids._action_assign()
+        lots = self.env["stock.lot"].create([
+            {"name": name, "product_id": self.serial_product.id} for name in ("FV8", "FV9")])
+        for line, lot in zip(receipt.move_line_ids, lots, strict=True):
+            line.lot_id = lot
+        lots[1].company_id = company_b  # the line's serial now belongs to another company
+        with self.assertRaisesRegex(UserError, "company inconsistencies"):
+            receipt.button_validate()
