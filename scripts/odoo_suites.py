@@ -124,6 +124,9 @@ def run(db_name, modules):
         with registry.cursor() as cr:
             api.Environment(cr, api.SUPERUSER_ID, {})["ir.qweb"]._pregenerate_assets_bundles()
 
+    # Loaded with tests off, the registry has no report yet: give it the one Odoo's loader
+    # would have made.
+    registry._assertion_report = OdooTestResult()
     result = RecordingResult(global_report=registry._assertion_report)
     recorder = ErrorLogRecorder(result)
     logging.getLogger().addHandler(recorder)
