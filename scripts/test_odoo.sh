@@ -34,10 +34,6 @@ else
     compare_mode=()
 fi
 
-free_port() {
-    "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # The stamp records what the database was built from: the Odoo source revision (or, for a
 # source tree that is not a git clone, its release file and dates) and the addon's files.
 ensure_suites_db() {
@@ -47,7 +43,7 @@ ensure_suites_db() {
                   | sha256sum | cut -c1-16)
     built=$(cat "$stamp" 2>/dev/null || true)
     if [ -n "${FRESH:-}" ] || [ "${built%% *}" != "$odoo_rev" ]; then
-        db_exists "$DB" && { log "Dropping $DB"; dropdb "$DB"; }
+        db_exists "$DB" && { log "Dropping $DB"; drop_db "$DB"; }
     fi
     if ! db_exists "$DB"; then
         log "Creating $DB with $install (a few minutes)"
