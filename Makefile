@@ -1,4 +1,4 @@
-.PHONY: run test test-oca test-wheel lint bench pot screenshots clean
+.PHONY: run test test-oca test-odoo test-wheel lint bench pot screenshots clean
 
 run:  ## serve Odoo with the addon and demo data on http://127.0.0.1:8069
 	scripts/run.sh
@@ -11,6 +11,9 @@ test-oca:  ## the addon's tests as OCA's CI runs them: Odoo's runner, a fresh da
 
 test-wheel:  ## build the addon's wheel (whool), install it apart, check that Odoo finds it
 	scripts/test_wheel.sh
+
+test-odoo:  ## Odoo's suites (stock, stock_account, purchase_stock, sale_stock, mrp) with the addon; BASELINE=1 without it
+	scripts/test_odoo.sh
 
 lint:  ## ruff and pylint-odoo (OCA's mandatory checks)
 	bash -c 'source scripts/env.sh && lint'

@@ -236,13 +236,18 @@ list_db = False
 CONF
 }
 
+# A hash of the addon's installed files: a database is refreshed when it changes.
+addon_hash() {
+    (cd "$ADDON_DIR" && git ls-files -co --exclude-standard -- ':!tests' ':!bench' ':!*.md' \
+        | sort | xargs -d '\n' sha256sum 2>/dev/null | sha256sum | cut -c1-16)
+}
+
 # The test database: the addon plus test-only modules (the Serialized lock is tested
 # against real sale/purchase order lines and journal items; they are not dependencies).
 # Refreshed only when the addon's files changed since it was last installed or updated.
 ensure_test_db() {
     local db="$1" stamp="$LOCAL_DIR/$1.installed" addon_hash
-    addon_hash=$(cd "$ADDON_DIR" && git ls-files -co --exclude-standard -- ':!tests' ':!bench' ':!*.md' \
-                 | sort | xargs -d '\n' sha256sum 2>/dev/null | sha256sum | cut -c1-16)
+    addon_hash=$(addon_hash)
     if ! db_exists "$db"; then
         log "Creating test database $db"
         odoo_bin -d "$db" -i "$ADDON_NAME,sale_stock,purchase_stock" --without-demo \
