@@ -29,8 +29,10 @@ class SerialTourCase(HttpCase):
         return transfer
 
     def create_receipt(self, quantity):
-        return self.create_transfer("stock.picking_type_in", "stock.stock_location_suppliers",
-                                    "stock.stock_location_stock", quantity)
+        return self.create_transfer(
+            "stock.picking_type_in", "stock.stock_location_suppliers",
+            "stock.stock_location_stock", quantity,
+            partner_id=self.env["res.partner"].create({"name": "Tour Vendor"}).id)
 
     def create_delivery(self, quantity):
         return self.create_transfer(

@@ -39,11 +39,12 @@ function scanStep(barcode, expected, content) {
 }
 
 /** Scans the reference of the listed transfer whose name starts with `prefix`. */
-function scanTransfer(prefix) {
-    const name = [...document.querySelectorAll(".o_serial_scan_transfer .fw-bold")]
-        .map((el) => el.textContent)
-        .find((text) => text.startsWith(prefix));
-    scan(name);
+/** Scans the reference of the listed transfer of `partner` (demo data lists others too). */
+function scanTransfer(partner) {
+    const card = [...document.querySelectorAll(".o_serial_scan_transfer")].find((el) =>
+        el.textContent.includes(partner)
+    );
+    scan(card.querySelector(".fw-bold").textContent);
 }
 
 const ok = (text) => `${FEEDBACK}.o_scan_ok:contains('${text}')`;
@@ -59,7 +60,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_phone_tour", {
         {
             content: "Scan the receipt's reference",
             trigger: ".o_serial_scan .o_serial_scan_transfer:contains('WH/OUT/')",
-            run: () => scanTransfer("WH/IN/"),
+            run: () => scanTransfer("Tour Vendor"),
         },
         {
             trigger: ".o_serial_scan_line:contains('Tour Laptop') .o_serial_scan_count:contains('0/5')",
@@ -77,7 +78,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_phone_tour", {
         {
             content: "Back on the list; scan the delivery's reference",
             trigger: ".o_serial_scan .o_serial_scan_transfer:contains('WH/OUT/')",
-            run: () => scanTransfer("WH/OUT/"),
+            run: () => scanTransfer("Tour Customer"),
         },
         {
             trigger: ".o_serial_scan_line:contains('Tour Laptop') .o_serial_scan_count:contains('0/3')",
@@ -88,7 +89,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_phone_tour", {
         ...scanStep("O-BTN.validate", ok("validated")),
         {
             content: "Each accepted scan beeped high",
-            trigger: ".o_serial_scan:not(:has(.o_serial_scan_transfer:contains('WH/OUT/')))",
+            trigger: ".o_serial_scan:not(:has(.o_serial_scan_transfer:contains('Tour Customer')))",
             run: () => {
                 if (window.serialTones.some((tone) => tone !== "ok")) {
                     throw new Error(`a scan was refused: ${window.serialTones}`);
@@ -107,7 +108,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_refusals_tour", {
         },
         {
             content: "Tap the delivery",
-            trigger: ".o_serial_scan .o_serial_scan_transfer:contains('WH/OUT/')",
+            trigger: ".o_serial_scan .o_serial_scan_transfer:contains('Tour Customer')",
             run: "click",
         },
         {
