@@ -118,46 +118,6 @@ class StockMoveLine(models.Model):
                                 for line in self[:10]),
                 problems="; ".join(problems)))
 
-    def _check_serials_chosen_once(self):
-        """A serial is chosen (picked) on one open transfer at a time, whichever client
-        picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
-        the same unit and over-reserve it; the second one is refused, naming the first."""
-        chosen = self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
-                               and line.product_id.tracking == "serial"
-                               and line.state not in ("done", "cancel")
-                               and line.location_id.usage == "internal")
-        if not chosen:
-            return
-        elsewhere = self.search_fetch(
-            [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
-             ("picking_id", "!=", False),
-             ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
-             ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
-        holders = {line.lot_id: line for line in elsewhere}
-        problems = [self.env._("%(serial)s (%(product)s) is chosen on %(transfer)s",
-                               serial=line.lot_id.name, product=line.product_id.display_name,
-                               transfer=holders[line.lot_id].picking_id.name
-                               or holders[line.lot_id].reference)
-                    for line in chosen if line.lot_id in holders
-                    and holders[line.lot_id].move_id != line.move_id]
-        if problems:
-            raise UserError(self.env._("A serial can be chosen on one transfer at a time:\n%s",
-                                       "\n".join(f"- {problem}" for problem in problems)))
-
-    def _check_done_serial_lines_unchanged(self, vals):
-        """A done serial line records where a unit went: it is not edited afterwards."""
-        changed = self.filtered(
-            lambda line: line.state == "done" and line.product_id.tracking == "serial"
-            and any(line._fields[name].convert_to_write(line[name], line) != value
-                    for name, value in vals.items() if name in DONE_SERIAL_FIELDS))
-        if changed:
-            raise UserError(self.env._(
-                "Done serial lines cannot be edited (%(lines)s): they record where each unit "
-                "went. Correct stock with a return or an inventory adjustment instead.",
-                lines=", ".join(f"{line.lot_id.name or line.lot_name or '?'} "
-                                f"({line.reference or line.picking_id.name})"
-                                for line in changed[:10])))
-
     @api.constrains("lot_name", "product_id")
     def _check_serial_lot_name(self):
         self.env["stock.lot"]._check_serial_names(self.filtered(
