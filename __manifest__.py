@@ -7,7 +7,7 @@
     "website": "https://github.com/stock-serial-tracking/stock_serial_tracking",
     "author": "stock_serial_tracking contributors",
     "license": "LGPL-3",
-    "depends": ["stock", "barcodes", "barcodes_gs1_nomenclature"],
+    "depends": ["stock_account", "barcodes", "barcodes_gs1_nomenclature"],
     "external_dependencies": {"python": ["python-barcode"]},
     "data": [
         "security/stock_serial_tracking_security.xml",

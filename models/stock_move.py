@@ -83,6 +83,16 @@ class StockMove(models.Model):
                 moves=", ".join(move.picking_id.name or move.reference or move.display_name
                                 for move in done[:10])))
 
+    def _get_out_move_lines(self, lot=None):
+        # stock_account adds the lines one at a time to a recordset (`res |= line`), which
+        # copies it each time: quadratic in the lines of a move, seconds for 10,000 serials,
+        # and called several times per validation. The same lines in the same order.
+        return self.move_line_ids.filtered(
+            lambda line: (not lot or line.lot_id == lot) and line.picked
+            and not line._should_exclude_for_valuation()
+            and line.location_id._should_be_valued()
+            and not line.location_dest_id._should_be_valued())
+
     def _serial_units(self):
         """Units of the move in the product's unit: a Dozen received is 12 serials."""
         self.ensure_one()

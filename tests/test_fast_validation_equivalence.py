@@ -41,7 +41,6 @@ class TestFastValidationEquivalence(SerialCase):
         super().setUpClass()
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1)
-        cls.has_valuation = "stock_account" in cls.env.registry._init_modules
 
     # -- Running a scenario on both paths --------------------------------------------------
     def assertSameOnBothPaths(self, scenario):
@@ -84,7 +83,9 @@ class TestFastValidationEquivalence(SerialCase):
         tables = {
             "quants": [(name(q.product_id), name(q.location_id), name(q.lot_id),
                         name(q.package_id), name(q.owner_id), name(q.company_id), q.quantity,
-                        q.reserved_quantity, q.in_date)
+                        q.reserved_quantity, q.in_date, q.inventory_date, q.inventory_quantity,
+                        q.inventory_quantity_set, q.inventory_diff_quantity, name(q.user_id),
+                        name(q.create_uid), q.create_date, q.write_date)
                        for q in self.env["stock.quant"].search(
                            [("product_id", "in", products.ids)])],
             "lots": [(name(lot.product_id), lot.name, name(lot.company_id), lot.serial_status,
@@ -104,14 +105,13 @@ class TestFastValidationEquivalence(SerialCase):
             "pickings": [(number[picking], picking.state, name(picking.picking_type_id),
                           number[picking.backorder_id], picking.date_done)
                          for picking in pickings],
-        }
-        if self.has_valuation:
-            tables["valuation"] = [
+            "valuation": [
                 (number[move.picking_id], name(move.product_id), move.value, move.remaining_qty,
                  move.remaining_value)
                 for move in moves] + [
                 (number[move.picking_id], line.account_id.code, line.debit, line.credit)
-                for move in moves for line in move.account_move_id.line_ids]
+                for move in moves for line in move.account_move_id.line_ids],
+        }
         return {table: sorted(rows, key=lambda row: [str(value) for value in row])
                 for table, rows in tables.items()}
 
@@ -247,9 +247,6 @@ class TestFastValidationEquivalence(SerialCase):
         self.assertSameOnBothPaths(scenario)
 
     def test_valuation_fifo_real_time(self):
-        if not self.has_valuation:
-            self.skipTest("stock_account is not installed")
-
         def scenario():
             category = self.env["product.category"].create({
                 "name": "Equivalence FIFO", "property_cost_method": "fifo",
