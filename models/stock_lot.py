@@ -1,4 +1,4 @@
-from collections import Counter
+from collections import Counter, defaultdict
 
 from dateutil.relativedelta import relativedelta
 
@@ -144,35 +144,44 @@ class StockLot(models.Model):
             if line.location_dest_id.usage == "customer":
                 last_delivery[line.lot_id] = line
             last_line[line.lot_id] = line
+        # {lot: units reserved} for the lots in stock in a warehouse
+        reserved_in_stock = dict(self.env["stock.quant"].sudo()._read_group(
+            [("lot_id", "in", self.ids), ("location_id.usage", "=", "internal"),
+             ("quantity", ">", 0)], ["lot_id"], ["reserved_quantity:sum"]))
         statuses = {"customer": "delivered", "supplier": "returned", "inventory": "scrapped"}
+        lots_by_values = defaultdict(list)  # values -> lots: assigned a group at a time
         for lot in self:
-            in_stock = lot.quant_ids.filtered(
-                lambda q: q.location_id.usage == "internal" and q.quantity > 0)
+            in_stock = lot in reserved_in_stock
             # A unit back in stock (returned) is no longer delivered: no customer shown,
             # no customer warranty running, until it is delivered again.
             delivery = False if in_stock else last_delivery.get(lot)
-            lot.receipt_date = first_receipt.get(lot)
-            lot.delivery_date = delivery.date if delivery else False
-            lot.last_partner_id = delivery.picking_partner_id if delivery else False
             if in_stock:
-                reserved = any(quant.reserved_quantity > 0 for quant in in_stock)
-                lot.serial_status = "reserved" if reserved else "in_stock"
+                status = "reserved" if reserved_in_stock[lot] > 0 else "in_stock"
             else:
                 last = last_line.get(lot)
-                lot.serial_status = statuses.get(
-                    last.location_dest_id.usage if last else None, "elsewhere")
+                status = statuses.get(last.location_dest_id.usage if last else None, "elsewhere")
+            lots_by_values[first_receipt.get(lot, False), delivery.date if delivery else False,
+                           delivery.picking_partner_id if delivery else False, status
+                           ].append(lot.id)
+        for (receipt, delivery_date, partner, status), ids in lots_by_values.items():
+            lots = self.browse(ids)
+            lots.receipt_date, lots.delivery_date = receipt, delivery_date
+            lots.last_partner_id, lots.serial_status = partner, status
 
     @api.depends("receipt_date", "delivery_date", "product_id.warranty_months",
                  "product_id.warranty_start")
     def _compute_warranty(self):
+        lots_by_start = defaultdict(list)  # (product, start) -> lots: dates set a group at a time
         for lot in self:
             product = lot.product_id
             start = lot.receipt_date if product.warranty_start == "receipt" else lot.delivery_date
-            if product.warranty_months and start:
-                lot.warranty_start_date = start.date()
-                lot.warranty_end_date = start.date() + relativedelta(months=product.warranty_months)
-            else:
-                lot.warranty_start_date = lot.warranty_end_date = False
+            lots_by_start[product, start.date() if product.warranty_months and start else False
+                          ].append(lot.id)
+        for (product, start), ids in lots_by_start.items():
+            lots = self.browse(ids)
+            lots.warranty_start_date = start
+            lots.warranty_end_date = start and start + relativedelta(
+                months=product.warranty_months)
 
     def _compute_under_warranty(self):
         today = fields.Date.context_today(self)

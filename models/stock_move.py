@@ -444,8 +444,7 @@ class StockMove(models.Model):
             if lot_id not in kept_lots:
                 new_vals.append({**base, "lot_id": lot_id, "location_id": location_id})
                 reservation_changes[quant_id] += 1
-        self.env["stock.move.line"].with_context(
-            serial_reservation_set_wise=True).create(new_vals)
+        self.env["stock.move.line"]._create_serial_unit_lines(new_vals)
         self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
         keep.filtered(lambda line: not line.picked).picked = True
         self._recompute_state()

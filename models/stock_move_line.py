@@ -3,7 +3,7 @@ from collections import Counter, defaultdict
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
-from .stock_quant import records_to_check_one_by_one
+from .stock_quant import create_with_known_values, records_to_check_one_by_one
 
 # Fields of a done serial line that say where a unit went: an edit re-runs the rules.
 DONE_SERIAL_FIELDS = frozenset({
@@ -34,6 +34,32 @@ class StockMoveLine(models.Model):
         lines = super().create(vals_list)
         lines._check_serials_chosen_once()
         lines.filtered(lambda line: line.state == "done").lot_id._check_single_units()
+        return lines
+
+    @api.model
+    def _create_serial_unit_lines(self, vals_list):
+        """Create open lines of serialized units chosen from stock, whose units the caller
+        reserves set-wise and whose moves' state it recomputes.
+
+        For such lines Odoo's create (stock, stock_account) only computes values and
+        reserves the units, one line at a time: the values are computed here, the rule of
+        this addon's create (a serial is chosen on one transfer) is checked, the rest is
+        the ORM's insert. In other cases (a line in another unit than its product's, a
+        module adding to create) the lines are created by Odoo's create.
+        """
+        moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
+        lines = None
+        if all(move.product_uom == move.product_id.uom_id and move.state not in ("done", "cancel")
+               for move in moves):
+            now = self.env.cr.now()
+            state = {move.id: move.state for move in moves}
+            lines = create_with_known_values(self, [
+                {**vals, "quantity_product_uom": vals["quantity"], "date": now,
+                 "state": state[vals["move_id"]]} for vals in vals_list],
+                {"stock", "stock_account"})
+        if lines is None:
+            return self.with_context(serial_reservation_set_wise=True).create(vals_list)
+        lines._check_serials_chosen_once()
         return lines
 
     @api.model
@@ -353,9 +379,11 @@ class StockMoveLine(models.Model):
         if not lines:
             return
         lot_ids = []
-        # The batch's context: the new lots' companies are checked per company, not per lot.
+        # The batch's context: the new lots' companies are checked per company, not per lot;
+        # no chatter work per lot (Odoo subscribes nobody to a new lot and posts no tracking
+        # on creation, but spends a loop per lot finding that out).
         lot_model = self.env["stock.lot"].with_context(
-            mail_create_nolog=True, serial_batch_line_ids=frozenset(self.ids))
+            tracking_disable=True, serial_batch_line_ids=frozenset(self.ids))
         for (product, company), group in lines.grouped(
                 lambda line: (line.product_id, line.company_id)).items():
             existing = {lot.name: lot for lot in self.env["stock.lot"].search([

@@ -5,9 +5,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL, str2bool
 
 BATCHED_VALIDATION_PARAM = "stock_serial_tracking.batched_validation"
-# The stored computed fields of stock.quant that _create_serial_unit_quants fills itself.
-SERIAL_UNIT_QUANT_COMPUTED_FIELDS = frozenset(
-    {"company_id", "inventory_date", "inventory_quantity_set", "inventory_diff_quantity"})
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +35,65 @@ def records_to_check_one_by_one(records, fnames):
                 failing |= group
                 break
     return records.browse(failing.ids)
+
+
+def create_with_known_values(model, vals_list, create_modules):
+    """Insert records whose every stored value is given, all in one query, then do what
+    the ORM does after its own insert: inverse fields refreshed, fields depending on the
+    new records marked for recomputation, constraints checked, create access checked.
+
+    Odoo's create looks up defaults and precomputes values record by record and inserts
+    a hundred rows per query; for thousands of serialized units whose values the caller
+    knows, that is most of the time of a validation. The caller replaces the create
+    overrides of `create_modules` for its case. Returns None, creating nothing, when
+    Odoo's create would do more than that: a stored field computed or with a default is
+    missing from the values, a value is not a plain column, another module overrides
+    create, or the batched paths are turned off (system parameter, see
+    StockQuant._batched_validation_enabled): the caller then uses create.
+    """
+    if not vals_list:
+        return model.browse()
+    keys = set(vals_list[0]) | set(models.LOG_ACCESS_COLUMNS)
+    fields_given = [model._fields[name] for name in keys]
+    overriding = {cls.__module__.split(".")[2] for cls in type(model).mro()
+                  if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")}
+    filled_by_odoo = {name for name, field in model._fields.items()
+                      if field.store and (field.compute or field.default)}
+    if (not overriding <= set(create_modules) | {"stock_serial_tracking"}
+            or not filled_by_odoo <= keys or model._parent_store
+            or any(set(vals) | keys != keys for vals in vals_list)
+            or any(not field.column_type or field.translate for field in fields_given)
+            or not model.env["stock.quant"]._batched_validation_enabled()):
+        return None
+    model.check_access("create")
+    now = model.env.cr.now()
+    log_values = {"create_uid": model.env.uid, "create_date": now,
+                  "write_uid": model.env.uid, "write_date": now}
+    rows = [{**vals, **log_values} for vals in vals_list]
+    converted = {}  # (field name, value) -> column value: values repeat across the rows
+
+    def column_value(field, value):
+        key = (field.name, value)
+        if key not in converted:
+            converted[key] = field.convert_to_column_insert(value, model)
+        return converted[key]
+
+    model.env.cr.execute(SQL(
+        "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING id",
+        SQL.identifier(model._table),
+        SQL(", ").join(SQL.identifier(field.name) for field in fields_given),
+        SQL(", ").join(SQL("%s::%s[]", [column_value(field, row[field.name]) for row in rows],
+                           SQL(field.column_type[1])) for field in fields_given)))
+    # One statement, one session: the sequence numbers the rows in the order given.
+    records = model.browse(sorted(record_id for record_id, in model.env.cr.fetchall()))
+    for field in fields_given:
+        for inverse in model.pool.field_inverses[field]:
+            model.env[inverse.model_name].invalidate_model([inverse.name])
+    computed = [model._fields[name] for name in filled_by_odoo if model._fields[name].compute]
+    with model.env.protecting(computed, records):
+        records.modified(keys, create=True)
+    records._validate_fields(keys)
+    return records
 
 
 class SerialUnitBatch:
@@ -148,11 +204,22 @@ class StockQuant(models.Model):
 
     @api.model
     def _change_reserved_quantities(self, changes):
-        """Apply {quant id: change} to reserved quantities, one write per resulting value."""
-        quants = self.sudo().browse(quant_id for quant_id, change in changes.items() if change)
-        for reserved, group in quants.grouped(
-                lambda quant: max(quant.reserved_quantity + changes[quant.id], 0)).items():
-            group.reserved_quantity = reserved
+        """Apply {quant id: change} to reserved quantities (never below zero) in one query;
+        through write, the ORM would update them a hundred rows at a time."""
+        changes = {quant_id: change for quant_id, change in changes.items() if change}
+        if not changes:
+            return
+        quants = self.sudo().browse(changes)
+        quants.flush_recordset(["reserved_quantity"])
+        self.env.cr.execute(SQL(
+            """UPDATE stock_quant quant
+                  SET reserved_quantity = GREATEST(quant.reserved_quantity + change.amount, 0),
+                      write_uid = %s, write_date = %s
+                 FROM unnest(%s::int[], %s::numeric[]) AS change(id, amount)
+                WHERE quant.id = change.id""",
+            self.env.uid, self.env.cr.now(), list(changes), list(changes.values())))
+        quants.invalidate_recordset(["reserved_quantity", "write_uid", "write_date"])
+        quants.modified(["reserved_quantity"])
 
     def _check_company(self, fnames=None):
         return super(StockQuant, records_to_check_one_by_one(self, fnames))._check_company(fnames)
@@ -209,36 +276,25 @@ class StockQuant(models.Model):
 
     @api.model
     def _create_serial_unit_quants(self, vals_list):
-        """Insert the quants of serialized units, computed as Odoo's create would.
+        """Create the quants of serialized units, their computed values known beforehand.
 
         Odoo's stock.quant.create spends most of its time preparing each quant: one draft
         record per quant to precompute `lot_properties` (not even stored), defaults looked
         up one quant at a time, then `inventory_quantity_set` defaulted record by record.
-        For these quants every stored value is known (the four computed ones below), so
-        they go straight to the ORM's insert, which keeps the cache, the recomputations and
-        the constraints as create does. With another module overriding create or adding a
-        stored computed field, or in inventory mode, Odoo's create runs as usual.
+        Outside inventory mode these quants' stored values are known, so they go straight
+        to the ORM's insert (see create_with_known_values).
         """
         if not vals_list:
             return self.browse()
-        overrides = [cls.__module__ for cls in type(self).mro()
-                     if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")]
-        computed = {name for name, field in self._fields.items() if field.store and field.compute}
-        if (overrides != ["odoo.addons.stock.models.stock_quant"] or self._is_inventory_mode()
-                or computed != SERIAL_UNIT_QUANT_COMPUTED_FIELDS):
-            return self.create(vals_list)
         locations = self.env["stock.location"].browse({vals["location_id"] for vals in vals_list})
         counted = {location.id: location._get_next_inventory_date()
                    for location in locations if location.usage in ("internal", "transit")}
-        log_values = {"create_uid": self.env.uid, "create_date": self.env.cr.now(),
-                      "write_uid": self.env.uid, "write_date": self.env.cr.now()}
-        protected = {self._fields[name] for name in SERIAL_UNIT_QUANT_COMPUTED_FIELDS}
-        return self._create([{
-            "stored": {
-                "reserved_quantity": 0, **vals, **log_values,
-                "company_id": locations.browse(vals["location_id"]).company_id.id,
-                "inventory_date": counted.get(vals["location_id"], False),
-                "inventory_quantity_set": False, "inventory_diff_quantity": 0,
-            },
-            "inherited": {}, "protected": protected,
-        } for vals in vals_list])
+        complete = [{
+            "reserved_quantity": 0, **vals,
+            "company_id": locations.browse(vals["location_id"]).company_id.id,
+            "inventory_date": counted.get(vals["location_id"], False),
+            "inventory_quantity_set": False, "inventory_diff_quantity": 0,
+        } for vals in vals_list]
+        quants = None if self._is_inventory_mode() else create_with_known_values(
+            self, complete, {"stock"})
+        return self.create(vals_list) if quants is None else quants

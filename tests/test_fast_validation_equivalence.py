@@ -15,7 +15,8 @@ What is normalised, and why:
   the second.
 
 The batched path does not post the "lot created" chatter message of each new serial (on
-purpose: one message per serial is what makes Odoo slow); messages are not compared.
+purpose: one message per serial is what makes Odoo slow); messages are not compared, the
+lots' followers are.
 """
 
 import re
@@ -90,7 +91,8 @@ class TestFastValidationEquivalence(SerialCase):
                            [("product_id", "in", products.ids)])],
             "lots": [(name(lot.product_id), lot.name, name(lot.company_id), lot.serial_status,
                       lot.receipt_date, lot.delivery_date, name(lot.last_partner_id),
-                      lot.warranty_start_date, lot.warranty_end_date, name(lot.location_id))
+                      lot.warranty_start_date, lot.warranty_end_date, name(lot.location_id),
+                      tuple(sorted(lot.message_partner_ids.mapped("name"))))
                      for lot in self.env["stock.lot"].search([("product_id", "in", products.ids)])],
             "move lines": [(number[line.picking_id], name(line.product_id), name(line.lot_id),
                             line.lot_name or "", line.quantity, name(line.location_id),
