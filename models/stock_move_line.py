@@ -39,26 +39,36 @@ class StockMoveLine(models.Model):
     @api.model
     def _create_serial_unit_lines(self, vals_list):
         """Create open lines of serialized units chosen from stock, whose units the caller
-        reserves set-wise and whose moves' state it recomputes.
+        reserves set-wise; their moves' states are recomputed, as Odoo's create does.
 
-        For such lines Odoo's create (stock, stock_account) only computes values and
-        reserves the units, one line at a time: the values are computed here, the rule of
-        this addon's create (a serial is chosen on one transfer) is checked, the rest is
-        the ORM's insert. In other cases (a line in another unit than its product's, a
-        module adding to create) the lines are created by Odoo's create.
+        For such lines Odoo's create (stock, stock_account) only computes values, reserves
+        the units one line at a time and recomputes the moves' states: the values are
+        computed here, the rule of this addon's create (a serial is chosen on one transfer)
+        is checked, the rest is one insert. In other cases (a line in another unit than its
+        product's, a module adding to create) the lines are created by Odoo's create.
         """
         moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
-        lines = None
-        if all(move.product_uom == move.product_id.uom_id and move.state not in ("done", "cancel")
+        if any(move.product_uom != move.product_id.uom_id or move.state in ("done", "cancel")
                for move in moves):
-            now = self.env.cr.now()
-            state = {move.id: move.state for move in moves}
-            lines = create_with_known_values(self, [
-                {**vals, "quantity_product_uom": vals["quantity"], "date": now,
-                 "state": state[vals["move_id"]]} for vals in vals_list],
-                {"stock", "stock_account"})
+            return self.with_context(serial_reservation_set_wise=True).create(vals_list)
+        # A line's state is its move's: given the state the move is about to take (units
+        # reserved: all of them, or some), the lines are not all rewritten right after.
+        units = Counter(vals["move_id"] for vals in vals_list)
+        expected = {move.id: "assigned" if move.product_uom.compare(
+            move.quantity + units[move.id], move.product_uom_qty) >= 0
+            else "partially_available" for move in moves}
+        now = self.env.cr.now()
+        lines = create_with_known_values(self, [
+            {**vals, "quantity_product_uom": vals["quantity"], "date": now,
+             "state": expected[vals["move_id"]]} for vals in vals_list],
+            {"stock", "stock_account"})
         if lines is None:
             return self.with_context(serial_reservation_set_wise=True).create(vals_list)
+        moves._recompute_state()
+        for move in moves.filtered(lambda move: move.state != expected[move.id]):
+            # Odoo decided otherwise (a move it does not recompute): its lines follow it.
+            self.env.add_to_compute(self._fields["state"], lines.filtered(
+                lambda line, move=move: line.move_id == move))
         lines._check_serials_chosen_once()
         return lines
 
