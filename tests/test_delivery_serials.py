@@ -159,3 +159,17 @@ class TestDeliveryEntryIsSetWise(SerialCase):
         many = self.queries_to_choose([f"Q{number:03d}" for number in range(51, 106)])
         # Per serial, 55 serials would cost 50 more queries than 5; a few cache misses differ.
         self.assertLessEqual(many, few + 10, f"{few} queries for 5 serials, {many} for 55")
+
+    def test_new_lines_take_the_state_of_their_move(self):
+        # The lines are written with the state their move is about to take; when Odoo
+        # keeps the move's state (preserve_state), they follow the move instead.
+        for context, state in (({}, "assigned"), ({"preserve_state": True}, "confirmed")):
+            delivery = self.create_delivery(self.serial_product, 3)
+            delivery.do_unreserve()
+            move = delivery.move_ids.with_context(**context)
+            move.set_serials_from_text("Q007, Q008, Q009")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            self.assertEqual(move.state, state)
+            self.assertEqual(move.move_line_ids.mapped("state"), [state] * 3)
+            delivery.with_context(preserve_state=False).action_cancel()
