@@ -5,6 +5,8 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, new_test_user
 
+from ..tools.serial_parser import parse_serials
+
 
 @contextmanager
 def committed_env(registry, uid=SUPERUSER_ID, context=None):
@@ -80,6 +82,16 @@ class SerialCase(TransactionCase):
         receipt.move_ids.set_serials_from_text("\n".join(serials))
         receipt.button_validate()
         return receipt
+
+    @classmethod
+    def ship(cls, product, serials):
+        """Ship `serials` (words of a text; spans allowed) of `product` from stock to the
+        customer; return the delivery."""
+        text = "\n".join(serials.split())
+        delivery = cls.create_delivery(product, len(parse_serials(text).serials))
+        delivery.move_ids.set_serials_from_text(text)
+        delivery.button_validate()
+        return delivery
 
     @classmethod
     def create_delivery(cls, product, quantity, partner=None):

@@ -89,9 +89,7 @@ class TestDeliverySerials(SerialCase):
         self.assertNotEqual(delivery.state, "done")
 
     def test_delivered_serial_cannot_ship_again(self):
-        first = self.create_delivery(self.serial_product, 1)
-        first.move_ids.set_serials_from_text("D1")
-        first.button_validate()
+        self.ship(self.serial_product, "D1")
         second = self.create_delivery(self.serial_product, 1)
         with self.assertRaisesRegex(UserError, r"D1: already delivered \(Customers\)"):
             second.move_ids.set_serials_from_text("D1")

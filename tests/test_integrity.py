@@ -39,9 +39,7 @@ class TestDoneAndCancelledMoves(IntegrityCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.receipt = cls.receive(cls.serial_product, "R1 R2 R3")
-        cls.delivery = cls.create_delivery(cls.serial_product, 1)
-        cls.delivery.move_ids.set_serials_from_text("R1")
-        cls.delivery.button_validate()
+        cls.delivery = cls.ship(cls.serial_product, "R1")
 
     def test_serials_of_done_moves_cannot_be_set_again(self):
         for picking in (self.receipt, self.delivery):

@@ -16,9 +16,7 @@ class TestReturns(SerialCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.receipt = cls.receive(cls.serial_product, "R1 R2 R3 R4")
-        cls.delivery = cls.create_delivery(cls.serial_product, 3)
-        cls.delivery.move_ids.set_serials_from_text("R1-R3")
-        cls.delivery.button_validate()
+        cls.delivery = cls.ship(cls.serial_product, "R1-R3")
 
     def return_wizard(self, picking):
         return Form(self.env["stock.return.picking"].with_context(
@@ -98,9 +96,7 @@ class TestSerialList(SerialCase):
         super().setUpClass()
         cls.serial_product.write({"warranty_months": 12, "warranty_start": "delivery"})
         cls.receipt = cls.receive(cls.serial_product, "L1 L2 L3 L4 L5")
-        cls.delivery = cls.create_delivery(cls.serial_product, 1)
-        cls.delivery.move_ids.set_serials_from_text("L1")
-        cls.delivery.button_validate()
+        cls.delivery = cls.ship(cls.serial_product, "L1")
         cls.open_delivery = cls.create_delivery(cls.serial_product, 1)
         cls.open_delivery.move_ids.set_serials_from_text("L2")
         cls.lots = {lot.name: lot for lot in cls.env["stock.lot"].search(

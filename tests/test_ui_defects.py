@@ -13,9 +13,7 @@ class TestWhatANewUserMeets(SerialCase):
     def test_a_returned_unit_is_in_stock_not_delivered(self):
         self.serial_product.warranty_months = 12
         self.receive(self.serial_product, "W1 W2")
-        delivery = self.create_delivery(self.serial_product, 1)
-        delivery.move_ids.set_serials_from_text("W1")
-        delivery.button_validate()
+        delivery = self.ship(self.serial_product, "W1")
         lot = self.env["stock.lot"].search([("name", "=", "W1")])
         self.assertEqual((lot.serial_status, lot.last_partner_id), ("delivered", self.customer))
         self.assertTrue(lot.under_warranty)
