@@ -239,15 +239,17 @@ class StockMoveLine(models.Model):
         """A unit leaves from the exact location of its line, where it must be in stock
         (Odoo would take it from there and go negative), and must not be the unit another
         open transfer has chosen. Untracked units there may be named, as Odoo allows."""
+        # In one read: the serials' units in every warehouse location, and the untracked
+        # units of these products where the lines leave from.
         quants = self.env["stock.quant"].sudo()._read_group(
-            [("product_id", "in", self.product_id.ids), ("location_id", "in", self.location_id.ids),
-             "|", ("lot_id", "in", self.lot_id.ids), ("lot_id", "=", False)],
+            [("location_id.usage", "=", "internal"), "|", ("lot_id", "in", self.lot_id.ids),
+             "&", "&", ("lot_id", "=", False), ("product_id", "in", self.product_id.ids),
+             ("location_id", "in", self.location_id.ids)],
             ["product_id", "location_id", "lot_id"], ["quantity:sum"])
         on_hand = {(product, location, lot): quantity
                    for product, location, lot, quantity in quants}
-        in_stock_somewhere = set(self.env["stock.quant"].sudo().search_fetch(
-            [("lot_id", "in", self.lot_id.ids), ("quantity", ">", 0),
-             ("location_id.usage", "=", "internal")], ["lot_id"]).lot_id)
+        in_stock_somewhere = {lot for _product, _location, lot, quantity in quants
+                              if lot and quantity > 0}
         chosen_elsewhere = {line.lot_id: line for line in self.search_fetch(
             [("lot_id", "in", self.lot_id.ids), ("picked", "=", True),
              ("state", "not in", ("done", "cancel")), ("id", "not in", self.ids)],
