@@ -70,7 +70,6 @@ class TestSerializedFlag(SerialCase):
         self.assertLocked(self.plain_product, "1 purchase order line")
 
     def test_journal_item_locks_flag(self):
-        self.require_models("account.move")
         account = self.env["account.account"].create(
             {"name": "Stock valuation", "code": "SER110", "account_type": "asset_current"})
         journal = self.env["account.journal"].create(
