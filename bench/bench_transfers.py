@@ -100,7 +100,7 @@ def run_scenario(env, transfer, entry, product_name, destination, size, native):
     with env.cr.savepoint(flush=False) as savepoint:
         env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, str(not native))
         picking = transfer(env, serial_product(env, product_name), size)
-        entry_time, entry_queries = timed(env, lambda: entry(env, picking))
+        entry_time, entry_queries = timed(env, entry(env, picking))
         validate_time, validate_queries, validate_cpu = timed_with_cpu(
             env, picking.button_validate)
         check_transfer(env, picking, size, destination)
@@ -125,23 +125,26 @@ def new_serials(size):
     return "\n".join(f"BT{size}-{index:06d}" for index in range(size))
 
 
+# Each entry prepares what the user brings (the pasted text) and returns the timed step.
 def native_receive_entry(env, picking):
-    native_import_lines(env, picking.move_ids, new_serials(int(picking.move_ids.product_uom_qty)))
+    text = new_serials(int(picking.move_ids.product_uom_qty))
+    return lambda: native_import_lines(env, picking.move_ids, text)
 
 
 def our_receive_entry(env, picking):
-    picking.move_ids.set_serials_from_text(
-        new_serials(int(picking.move_ids.product_uom_qty)), spans=False)
+    text = new_serials(int(picking.move_ids.product_uom_qty))
+    return lambda: picking.move_ids.set_serials_from_text(text, spans=False)
 
 
 def native_delivery_entry(env, picking):
-    picking.action_assign()  # Odoo chooses the serials (FIFO) and reserves them
+    return picking.action_assign  # Odoo chooses the serials (FIFO) and reserves them
 
 
 def our_delivery_entry(env, picking):
     # Every serial in stock, as a user pastes them: those the delivery ships.
-    picking.move_ids.set_serials_from_text("\n".join(env["stock.lot"].search(
-        [("product_id", "=", picking.product_id.id)]).mapped("name")), spans=False)
+    text = "\n".join(env["stock.lot"].search(
+        [("product_id", "=", picking.product_id.id)]).mapped("name"))
+    return lambda: picking.move_ids.set_serials_from_text(text, spans=False)
 
 
 SCENARIOS = [  # operation, variant, transfer, entry, destination
@@ -195,7 +198,7 @@ def run_background(env, size=100_000):
         env.flush_all()
         print(f"  {size:,} units: receipt confirmed in {time.perf_counter() - start:.1f} s",
               flush=True)
-        entry_time, entry_queries = timed(env, lambda: our_receive_entry(env, picking))
+        entry_time, entry_queries = timed(env, our_receive_entry(env, picking))
         queue_time, _queries = timed(env, picking.button_validate)
         job = picking.serial_validation_id
         assert job.state == "queued", f"threshold {threshold}: not queued"
