@@ -17,6 +17,7 @@ from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
+MAX_LISTED_PROBLEMS = 100
 
 
 @dataclass
@@ -38,11 +39,17 @@ class SerialEntryCheck:
         return {serial: location_id for serial, (_quant, location_id) in self.quants.items()}
 
     def raise_on_errors(self, move):
-        if self.errors:
-            raise UserError(move.env._(
-                "The serials for %(product)s were not saved:\n%(problems)s",
-                product=move.product_id.display_name,
-                problems="\n".join(f"- {subject}: {message}" for subject, message in self.errors)))
+        if not self.errors:
+            return
+        # Every problem would make a message nobody reads when thousands are wrong (a
+        # paste of the wrong column): the first ones say what is wrong, with the count.
+        listed = self.errors[:MAX_LISTED_PROBLEMS]
+        problems = "\n".join(f"- {subject}: {message}" for subject, message in listed)
+        if len(self.errors) > len(listed):
+            problems += "\n" + move.env._("- … and %s more", len(self.errors) - len(listed))
+        raise UserError(move.env._(
+            "The serials for %(product)s were not saved:\n%(problems)s",
+            product=move.product_id.display_name, problems=problems))
 
 
 class StockMove(models.Model):
@@ -172,8 +179,18 @@ class StockMove(models.Model):
 
     def _serial_quant_rows(self, lots, lock=False):
         """[(quant id, lot id, location id, quantity, reserved)] of `lots` in stock under the
-        move's source, in one query; with `lock`, their row locks are taken (waiting for a
-        transaction that holds them)."""
+        move's source, in one query.
+
+        With `lock`, the row locks are taken (waiting for a transaction that holds them) on
+        these units and on the units the move's lines hold now, which the entry may
+        release: every unit an entry changes is locked first, all in one statement in id
+        order, so two entries that touch the same units (one taking a unit Odoo reserved
+        for the other, the other releasing it) wait for each other instead of deadlocking.
+        """
+        locked_lots = lots
+        if lock:
+            self.move_line_ids.fetch(["lot_id"])  # in one query, whatever the cache holds
+            locked_lots |= self.move_line_ids.lot_id
         query = SQL(
             """SELECT quant.id, quant.lot_id, quant.location_id, quant.quantity,
                       quant.reserved_quantity
@@ -184,7 +201,7 @@ class StockMove(models.Model):
                   AND location.parent_path LIKE %(source_path)s
                   AND quant.quantity > 0
                 ORDER BY quant.id %(lock)s""",
-            product=self.product_id.id, lots=tuple(lots.ids), company=self.company_id.id,
+            product=self.product_id.id, lots=tuple(locked_lots.ids), company=self.company_id.id,
             source_path=self.location_id.parent_path + "%",
             lock=SQL("FOR NO KEY UPDATE OF quant") if lock else SQL())
         self.env["stock.quant"].flush_model()  # units received in this transaction count
@@ -195,17 +212,19 @@ class StockMove(models.Model):
             with self.env.cr.savepoint():
                 # Not logged as a "bad query": a concurrent change is expected here.
                 self.env.cr.execute(query, log_exceptions=False)
-                return self.env.cr.fetchall()
+                chosen = set(lots.ids)
+                return [row for row in self.env.cr.fetchall() if row[1] in chosen]
         except psycopg2.errors.SerializationFailure:
-            # Another transaction changed these units since ours began: say who has them
+            # Another transaction changed these units since ours began: say who chose them
             # now, or let Odoo retry the whole request with a fresh view of the stock.
             self._raise_serials_taken_meanwhile(lots)
             raise
 
     def _raise_serials_taken_meanwhile(self, lots):
-        """Raise a UserError naming, for each of `lots` that another transaction took after
-        ours began, the open transfer that has it now (read through a new transaction,
-        which sees what ours cannot)."""
+        """Raise a UserError naming, for each of `lots` that another transaction chose
+        after ours began, the open transfer that has it now (read through a new
+        transaction, which sees what ours cannot). A unit Odoo only reserved elsewhere
+        (not picked) is not taken: this choice may take it over once Odoo retries."""
         with self.env.registry.cursor() as cr:
             cr.execute(SQL(
                 """SELECT lot.name, holder.name
@@ -215,6 +234,7 @@ class StockMove(models.Model):
                             JOIN stock_picking picking ON picking.id = line.picking_id
                            WHERE line.lot_id = lot.id AND line.move_id != %(move)s
                              AND line.state NOT IN ('done', 'cancel') AND line.quantity > 0
+                             AND line.picked
                            ORDER BY line.id DESC LIMIT 1) holder ON TRUE
                     WHERE lot.id IN %(lots)s
                       AND (holder.name IS NOT NULL OR NOT EXISTS (

@@ -156,6 +156,32 @@ class TestConcurrentDeliveries(TransactionCase):
                              "the loser's lines kept none of the winner's serials")
         self._assert_invariants()
 
+    def test_deliveries_taking_each_others_reserved_serials(self):
+        # Odoo reserves one serial for each delivery at confirmation (oldest first); each
+        # then chooses the serial Odoo reserved for the next one, all at once: every entry
+        # releases a unit another one takes. They wait for each other's locks and Odoo's
+        # retry sorts them out: no deadlock, no "taken" refusal for a unit nobody chose.
+        deliveries = self._create_deliveries(6, 1)
+        with committed_env(self.registry) as env:
+            reserved = {picking_id: env["stock.picking"].browse(picking_id).move_line_ids
+                        .lot_id.name for picking_id in deliveries}
+        wanted = {picking_id: reserved[deliveries[(index + 1) % len(deliveries)]]
+                  for index, picking_id in enumerate(deliveries)}
+
+        def choose(picking_id, env):
+            return env["stock.picking"].browse(picking_id).move_ids.set_serials_from_text(
+                wanted[picking_id])
+
+        outcomes = self._run_in_parallel(
+            [(picking_id, partial(choose, picking_id)) for picking_id in deliveries])
+        self.assertEqual({kind for kind, _result in outcomes.values()}, {"ok"}, outcomes)
+        with committed_env(self.registry) as env:
+            for picking_id in deliveries:
+                lines = env["stock.picking"].browse(picking_id).move_line_ids
+                self.assertEqual(lines.lot_id.mapped("name"), [wanted[picking_id]])
+                self.assertTrue(lines.picked)
+        self._assert_invariants()
+
     def test_twenty_deliveries_over_overlapping_serials(self):
         deliveries = self._create_deliveries(20, 3)
         rng = random.Random(8)

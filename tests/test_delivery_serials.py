@@ -79,6 +79,19 @@ class TestDeliverySerials(SerialCase):
                                                  ("location_id", "=", self.stock_location.id)])
         self.assertEqual(quants.mapped("reserved_quantity"), [1.0, 1.0])
 
+    def test_thousands_of_wrong_serials_are_summed_up(self):
+        delivery = self.create_delivery(self.serial_product, 150)
+        before = delivery.move_line_ids
+        with self.assertRaises(UserError) as caught:
+            delivery.move_ids.set_serials_from_text(
+                "\n".join(f"NOPE{number:04d}" for number in range(150)))
+        message = caught.exception.args[0]
+        self.assertIn("NOPE0000: unknown serial", message)
+        self.assertIn("NOPE0099", message)
+        self.assertNotIn("NOPE0100", message)
+        self.assertIn("… and 50 more", message)
+        self.assertEqual(delivery.move_line_ids, before)
+
     def test_validation_refuses_a_serial_not_at_the_source(self):
         delivery = self.create_delivery(self.serial_product, 1)
         elsewhere_lot = self.env["stock.lot"].search([("name", "=", "E1")])
