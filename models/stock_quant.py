@@ -281,8 +281,8 @@ class StockQuant(models.Model):
         Odoo's stock.quant.create spends most of its time preparing each quant: one draft
         record per quant to precompute `lot_properties` (not even stored), defaults looked
         up one quant at a time, then `inventory_quantity_set` defaulted record by record.
-        Outside inventory mode these quants' stored values are known, so they go straight
-        to the ORM's insert (see create_with_known_values).
+        Outside inventory mode these quants' stored values are known, so they are inserted
+        in one statement (see create_with_known_values).
         """
         if not vals_list:
             return self.browse()
