@@ -1,3 +1,6 @@
+import logging
+import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -5,6 +8,8 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.orm.environments import Transaction
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..tools.serial_parser import (
@@ -15,6 +20,8 @@ from ..tools.serial_parser import (
 )
 from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
+
+_logger = logging.getLogger(__name__)
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 MAX_LISTED_PROBLEMS = 100
@@ -468,7 +475,40 @@ class StockMove(models.Model):
         self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
         keep.filtered(lambda line: not line.picked).picked = True
         self._recompute_state()
-        others._action_assign()  # the transfers whose tentative units were taken
+        others._reserve_again_after_commit()
+
+    def _reserve_again_after_commit(self):
+        """Run Odoo's reservation on these moves (the transfers whose tentative units an
+        entry took) once the current transaction has committed, in a transaction of its
+        own, as Odoo does after taking a reserved unit (`_free_reservation`).
+
+        Not inside the entry: Odoo's reservation locks substitute units one by one in an
+        order of its own while the entry holds the units it chose, and under load two
+        entries doing so deadlock. After the commit, a conflict only delays it: it is
+        retried like an RPC call; if it still conflicts, the move stays short, as after
+        any shortage, until Odoo's scheduler or Check Availability reserves it.
+        """
+        if not self:
+            return
+        registry, uid, su, context = self.env.registry, self.env.uid, self.env.su, self.env.context
+        move_ids = self.ids
+
+        @self.env.cr.postcommit.add
+        def reserve_again():
+            for attempt in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
+                try:
+                    with registry.cursor() as cr:
+                        # The registry is known: looking it up by database name would wait
+                        # for its lock, which Odoo's test runner holds.
+                        cr.transaction = Transaction(registry)
+                        env = api.Environment(cr, uid, context, su=su)
+                        env["stock.move"].browse(move_ids).exists()._action_assign()
+                    return
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    time.sleep(random.uniform(0.0, 0.1 * 2 ** attempt))
+            _logger.warning("Moves %s could not be reserved again after an entry took their "
+                            "units: they wait for the scheduler or Check Availability",
+                            move_ids)
 
 
     def action_open_serial_entry(self):

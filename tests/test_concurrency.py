@@ -182,6 +182,19 @@ class TestConcurrentDeliveries(TransactionCase):
                 self.assertTrue(lines.picked)
         self._assert_invariants()
 
+    def test_a_delivery_whose_unit_was_taken_is_reserved_again_after_the_commit(self):
+        first, second = self._create_deliveries(2, 1)
+        with committed_env(self.registry) as env:
+            taken = env["stock.picking"].browse(first).move_line_ids.lot_id.name
+        with committed_env(self.registry) as env:
+            env["stock.picking"].browse(second).move_ids.set_serials_from_text(taken)
+        with committed_env(self.registry) as env:
+            self.assertEqual(self._shipped(env, second), ("assigned", [taken]))
+            state, lots = self._shipped(env, first)
+            self.assertEqual(state, "assigned", "Odoo reserved another unit after the commit")
+            self.assertNotIn(taken, lots)
+        self._assert_invariants()
+
     def test_twenty_deliveries_over_overlapping_serials(self):
         deliveries = self._create_deliveries(20, 3)
         rng = random.Random(8)

@@ -314,6 +314,15 @@ class TestLocationsAndPartialPickings(IntegrityCase):
         second = self.create_delivery(self.serial_product, 1)
         second.move_ids.set_serials_from_text(taken.name)
         self.assertEqual(second.move_line_ids.lot_id, taken)
+        self.assertFalse(first.move_line_ids, "released in the entry's transaction")
+        self.assertEqual(first.move_ids.state, "confirmed")
+        # Reserved again after the commit, in a transaction of its own (here, on the
+        # test's transaction, which the test never commits).
+        self.env.flush_all()
+        self.registry_enter_test_mode()
+        self.env.cr.postcommit.run()
+        self.env.invalidate_all()
+        self.assertEqual(first.move_ids.state, "assigned")
         self.assertTrue(first.move_line_ids.lot_id)
         self.assertNotEqual(first.move_line_ids.lot_id, taken, "Odoo reserved another unit")
         quant = self.env["stock.quant"].search([("lot_id", "=", taken.id),
