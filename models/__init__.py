@@ -1,6 +1,7 @@
 from . import (
     product_product,
     product_template,
+    set_wise,
     stock_lot,
     stock_move,
     stock_move_line,

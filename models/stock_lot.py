@@ -9,7 +9,7 @@ from odoo.tools import SQL
 from ..tools.serial_parser import parse_serials
 from ..tools.serial_text import stored_serial_problem
 from .serial_messages import serial_text
-from .stock_quant import records_to_check_one_by_one
+from .set_wise import records_to_check_one_by_one
 
 SERIAL_STATUSES = [
     ("in_stock", "In stock"),
@@ -22,7 +22,8 @@ SERIAL_STATUSES = [
 
 
 class StockLot(models.Model):
-    _inherit = "stock.lot"
+    _name = "stock.lot"
+    _inherit = ["stock.lot", "stock.serial.set.wise.flush"]
 
     # Odoo checks this uniqueness in Python, which two concurrent validations both pass;
     # the database is the last line of defence. Lots without company count as company 0.
@@ -167,6 +168,16 @@ class StockLot(models.Model):
             lots = self.browse(ids)
             lots.receipt_date, lots.delivery_date = receipt, delivery_date
             lots.last_partner_id, lots.serial_status = partner, status
+
+    @api.model
+    def _compute_serial_history_at_once(self):
+        """Compute the pending statuses and dates of serials in one call: Odoo recomputes
+        stored fields a thousand records at a time, and this computation reads the lines
+        and quants of its lots in two queries per call, whatever their number."""
+        field = self._fields["serial_status"]
+        lots = self.env.records_to_compute(field)
+        if lots:
+            field.compute_value(lots)
 
     @api.depends("receipt_date", "delivery_date", "product_id.warranty_months",
                  "product_id.warranty_start")

@@ -475,6 +475,7 @@ class StockMove(models.Model):
         self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
         keep.filtered(lambda line: not line.picked).picked = True
         self._recompute_state()
+        self.env["stock.lot"]._compute_serial_history_at_once()
         others._reserve_again_after_commit()
 
     def _reserve_again_after_commit(self):

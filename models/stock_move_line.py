@@ -2,9 +2,8 @@ from collections import Counter, defaultdict
 
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
-from .stock_quant import create_with_known_values, records_to_check_one_by_one
+from .set_wise import create_with_known_values, records_to_check_one_by_one, update_set_wise
 
 # Fields of a done serial line that say where a unit went: an edit re-runs the rules.
 DONE_SERIAL_FIELDS = frozenset({
@@ -26,7 +25,8 @@ class SerialsMissingError(UserError):
 
 
 class StockMoveLine(models.Model):
-    _inherit = "stock.move.line"
+    _name = "stock.move.line"
+    _inherit = ["stock.move.line", "stock.serial.set.wise.flush"]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -62,7 +62,8 @@ class StockMoveLine(models.Model):
         lines = create_with_known_values(self, [
             {**vals, "quantity_product_uom": vals["quantity"], "date": now,
              "state": expected[vals["move_id"]]} for vals in vals_list],
-            {"stock", "stock_account"})
+            {"stock", "stock_account"},
+            enabled=self.env["stock.quant"]._batched_validation_enabled())
         if lines is None:
             return self.with_context(serial_reservation_set_wise=True).create(vals_list)
         moves._recompute_state()
@@ -70,7 +71,7 @@ class StockMoveLine(models.Model):
             # Odoo decided otherwise (a move it does not recompute): its lines follow it.
             self.env.add_to_compute(self._fields["state"], lines.filtered(
                 lambda line, move=move: line.move_id == move))
-        lines._check_serials_chosen_once()
+        lines.filtered("picking_id")._refuse_serials_chosen_elsewhere()
         return lines
 
     @api.model
@@ -110,23 +111,27 @@ class StockMoveLine(models.Model):
         """A serial is chosen (picked) on one open transfer at a time, whichever client
         picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
         the same unit and over-reserve it; the second one is refused, naming the first."""
-        chosen = self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
-                               and line.product_id.tracking == "serial"
-                               and line.state not in ("done", "cancel")
-                               and line.location_id.usage == "internal")
-        if not chosen:
+        self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
+                      and line.product_id.tracking == "serial"
+                      and line.state not in ("done", "cancel")
+                      and line.location_id.usage == "internal")._refuse_serials_chosen_elsewhere()
+
+    def _refuse_serials_chosen_elsewhere(self):
+        """The check above, on lines known to be chosen: picked open lines of serials, on
+        transfers, taking units from stock."""
+        if not self:
             return
         elsewhere = self.search_fetch(
-            [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
+            [("lot_id", "in", self.lot_id.ids), ("picked", "=", True),
              ("picking_id", "!=", False),
-             ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
+             ("state", "not in", ("done", "cancel")), ("id", "not in", self.ids),
              ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
         holders = {line.lot_id: line for line in elsewhere}
         problems = [self.env._("%(serial)s (%(product)s) is chosen on %(transfer)s",
                                serial=line.lot_id.name, product=line.product_id.display_name,
                                transfer=holders[line.lot_id].picking_id.name
                                or holders[line.lot_id].reference)
-                    for line in chosen if line.lot_id in holders
+                    for line in self if line.lot_id in holders
                     and holders[line.lot_id].move_id != line.move_id]
         if problems:
             raise UserError(self.env._("A serial can be chosen on one transfer at a time:\n%s",
@@ -406,21 +411,9 @@ class StockMoveLine(models.Model):
             new_lots = lot_model.create([line._prepare_new_lot_vals() for line in new_lines])
             created = dict(zip(new_lines, new_lots, strict=True))
             lot_ids += [(existing.get(line.lot_name) or created[line]).id for line in group]
-        lines.flush_recordset(["lot_id"])
-        # One statement: through the ORM, a hundred lines per query.
-        self.env.cr.execute(SQL(
-            """UPDATE stock_move_line line SET lot_id = new.lot_id, write_uid = %s,
-                      write_date = %s
-                 FROM unnest(%s::int[], %s::int[]) AS new(id, lot_id)
-                WHERE line.id = new.id""",
-            self.env.uid, self.env.cr.now(), lines.ids, lot_ids))
-        # The update above bypassed the cache: forget the stale values, then let the fields
-        # computed from the lines' lots (statuses, counts) be recomputed as after a write.
-        lines.invalidate_recordset(["lot_id", "write_uid", "write_date"])
-        self.env["stock.lot"].invalidate_model([
-            name for name, field in self.env["stock.lot"]._fields.items()
-            if field.type == "one2many" and field.comodel_name == self._name])
-        lines.modified(["lot_id"])
+        # Then the fields computed from the lines' lots (statuses, counts) are recomputed
+        # as after a write.
+        update_set_wise(lines, "lot_id", lot_ids)
 
     def _check_company(self, fnames=None):
         return super(StockMoveLine, records_to_check_one_by_one(self, fnames))._check_company(

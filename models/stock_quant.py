@@ -4,96 +4,11 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL, str2bool
 
+from .set_wise import create_with_known_values, records_to_check_one_by_one, update_set_wise
+
 BATCHED_VALIDATION_PARAM = "stock_serial_tracking.batched_validation"
 
 _logger = logging.getLogger(__name__)
-
-
-def records_to_check_one_by_one(records, fnames):
-    """The part of `records` whose companies Odoo's `_check_company` must check record by
-    record: none when each company's linked records, taken together, pass the check.
-
-    Odoo checks each record's links against the record's company, one `filtered_domain`
-    per record and field; the outcome depends only on the company and the records linked,
-    so one check per company and field over all of them says the same. A company that
-    fails is handed back to Odoo's check, which words the error as usual.
-    """
-    if not records.env.context.get("serial_batch_line_ids") or len(records) < 2:
-        return records
-    if fnames is None or {"company_id", "company_ids"} & set(fnames):
-        fnames = records._fields
-    fields_checked = [records._fields[name] for name in fnames]
-    fields_checked = [field for field in fields_checked if field.relational and field.check_company]
-    if any(field.company_dependent for field in fields_checked):
-        return records
-    failing = records.browse()
-    for company, group in records.sudo().grouped("company_id").items():
-        for field in fields_checked:
-            linked = group[field.name]
-            domain = linked._check_company_domain(company) if linked else None
-            if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
-                failing |= group
-                break
-    return records.browse(failing.ids)
-
-
-def create_with_known_values(model, vals_list, create_modules):
-    """Insert records whose every stored value is given, all in one query, then do what
-    the ORM does after its own insert: inverse fields refreshed, fields depending on the
-    new records marked for recomputation, constraints checked, create access checked.
-
-    Odoo's create looks up defaults and precomputes values record by record and inserts
-    a hundred rows per query; for thousands of serialized units whose values the caller
-    knows, that is most of the time of a validation. The caller replaces the create
-    overrides of `create_modules` for its case. Returns None, creating nothing, when
-    Odoo's create would do more than that: a stored field computed or with a default is
-    missing from the values, a value is not a plain column, another module overrides
-    create, or the batched paths are turned off (system parameter, see
-    StockQuant._batched_validation_enabled): the caller then uses create.
-    """
-    if not vals_list:
-        return model.browse()
-    keys = set(vals_list[0]) | set(models.LOG_ACCESS_COLUMNS)
-    fields_given = [model._fields[name] for name in keys]
-    overriding = {cls.__module__.split(".")[2] for cls in type(model).mro()
-                  if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")}
-    filled_by_odoo = {name for name, field in model._fields.items()
-                      if field.store and (field.compute or field.default)}
-    if (not overriding <= set(create_modules) | {"stock_serial_tracking"}
-            or not filled_by_odoo <= keys or model._parent_store
-            or any(set(vals) | keys != keys for vals in vals_list)
-            or any(not field.column_type or field.translate for field in fields_given)
-            or not model.env["stock.quant"]._batched_validation_enabled()):
-        return None
-    model.check_access("create")
-    now = model.env.cr.now()
-    log_values = {"create_uid": model.env.uid, "create_date": now,
-                  "write_uid": model.env.uid, "write_date": now}
-    rows = [{**vals, **log_values} for vals in vals_list]
-    converted = {}  # (field name, value) -> column value: values repeat across the rows
-
-    def column_value(field, value):
-        key = (field.name, value)
-        if key not in converted:
-            converted[key] = field.convert_to_column_insert(value, model)
-        return converted[key]
-
-    model.env.cr.execute(SQL(
-        "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING id",
-        SQL.identifier(model._table),
-        SQL(", ").join(SQL.identifier(field.name) for field in fields_given),
-        SQL(", ").join(SQL("%s::%s[]", [column_value(field, row[field.name]) for row in rows],
-                           SQL(field.column_type[1])) for field in fields_given)))
-    # One statement, one session: the sequence numbers the rows in the order given.
-    records = model.browse(sorted(record_id for record_id, in model.env.cr.fetchall()))
-    for field in fields_given:
-        for inverse in model.pool.field_inverses[field]:
-            model.env[inverse.model_name].invalidate_model([inverse.name])
-    computed = [model._fields[name] for name in filled_by_odoo if model._fields[name].compute]
-    with model.env.protecting(computed, records):
-        records.modified(keys, create=True)
-    records._validate_fields(keys)
-    return records
 
 
 class SerialUnitBatch:
@@ -164,7 +79,8 @@ class SerialUnitBatch:
 
 
 class StockQuant(models.Model):
-    _inherit = "stock.quant"
+    _name = "stock.quant"
+    _inherit = ["stock.quant", "stock.serial.set.wise.flush"]
 
     @api.model
     def _update_available_quantity(self, product_id, location_id, quantity=False,
@@ -204,22 +120,11 @@ class StockQuant(models.Model):
 
     @api.model
     def _change_reserved_quantities(self, changes):
-        """Apply {quant id: change} to reserved quantities (never below zero) in one query;
-        through write, the ORM would update them a hundred rows at a time."""
+        """Apply {quant id: change} to reserved quantities (never below zero) in one query."""
         changes = {quant_id: change for quant_id, change in changes.items() if change}
-        if not changes:
-            return
-        quants = self.sudo().browse(changes)
-        quants.flush_recordset(["reserved_quantity"])
-        self.env.cr.execute(SQL(
-            """UPDATE stock_quant quant
-                  SET reserved_quantity = GREATEST(quant.reserved_quantity + change.amount, 0),
-                      write_uid = %s, write_date = %s
-                 FROM unnest(%s::int[], %s::numeric[]) AS change(id, amount)
-                WHERE quant.id = change.id""",
-            self.env.uid, self.env.cr.now(), list(changes), list(changes.values())))
-        quants.invalidate_recordset(["reserved_quantity", "write_uid", "write_date"])
-        quants.modified(["reserved_quantity"])
+        if changes:
+            update_set_wise(self.sudo().browse(changes), "reserved_quantity", changes.values(),
+                            SQL("GREATEST(stock_quant.reserved_quantity + new.value, 0)"))
 
     def _check_company(self, fnames=None):
         return super(StockQuant, records_to_check_one_by_one(self, fnames))._check_company(fnames)
@@ -296,5 +201,5 @@ class StockQuant(models.Model):
             "inventory_quantity_set": False, "inventory_diff_quantity": 0,
         } for vals in vals_list]
         quants = None if self._is_inventory_mode() else create_with_known_values(
-            self, complete, {"stock"})
+            self, complete, {"stock"}, enabled=self._batched_validation_enabled())
         return self.create(vals_list) if quants is None else quants

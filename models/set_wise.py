@@ -1,0 +1,197 @@
+"""Set-wise stand-ins for the ORM's record-by-record work, for the thousands of serialized
+units of one transfer: each writes what the ORM would write, then does what the ORM does
+around its own statements (cache, recomputations, constraints, access)."""
+
+from collections import defaultdict
+
+from odoo import models
+from odoo.orm.models import UPDATE_BATCH_SIZE
+from odoo.tools import SQL
+
+# Column types whose values psycopg2 passes as typed arrays as they are (not jsonb, whose
+# values need wrapping, nor translated or company-dependent fields, which merge values).
+ARRAY_COLUMN_TYPES = frozenset({"int4", "varchar", "text", "bool", "numeric", "float8",
+                                "date", "timestamp"})
+
+
+def records_to_check_one_by_one(records, fnames):
+    """The part of `records` whose companies Odoo's `_check_company` must check record by
+    record: none when each company's linked records, taken together, pass the check.
+
+    Odoo checks each record's links against the record's company, one `filtered_domain`
+    per record and field; the outcome depends only on the company and the records linked,
+    so one check per company and field over all of them says the same. A company that
+    fails is handed back to Odoo's check, which words the error as usual.
+    """
+    if not records.env.context.get("serial_batch_line_ids") or len(records) < 2:
+        return records
+    if fnames is None or {"company_id", "company_ids"} & set(fnames):
+        fnames = records._fields
+    fields_checked = [records._fields[name] for name in fnames]
+    fields_checked = [field for field in fields_checked if field.relational and field.check_company]
+    if any(field.company_dependent for field in fields_checked):
+        return records
+    failing = records.browse()
+    for company, group in records.sudo().grouped("company_id").items():
+        for field in fields_checked:
+            linked = group[field.name]
+            domain = linked._check_company_domain(company) if linked else None
+            if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
+                failing |= group
+                break
+    return records.browse(failing.ids)
+
+
+def _plain_column(field):
+    return (field.column_type and field.column_type[0] in ARRAY_COLUMN_TYPES
+            and not field.translate and not field.company_dependent)
+
+
+def _once_per_value(convert):
+    """`convert(field, value)`, computed once per distinct value: values repeat across
+    thousands of rows (the move, the product, the location, the date)."""
+    converted = {}
+
+    def convert_once(field, value):
+        key = (field.name, value)
+        if key not in converted:
+            converted[key] = convert(field, value)
+        return converted[key]
+
+    return convert_once
+
+
+def _column_arrays(fields, rows, convert):
+    """`array::type[]` of each field's values in `rows`."""
+    convert = _once_per_value(convert)
+    return [SQL("%s::%s[]", [convert(field, row[field.name]) for row in rows],
+                SQL(field.column_type[1])) for field in fields]
+
+
+def _forget_inverses(records, fields):
+    """Forget the cached one2many lists that `fields` of `records` are the inverse of: they
+    miss the records written. Only those lists (the model-level invalidation would also
+    drop `fields` from the cache of every record)."""
+    for field in fields:
+        for inverse in records.pool.field_inverses[field]:
+            inverse._invalidate_cache(records.env)
+
+
+def create_with_known_values(model, vals_list, create_modules, enabled=True):
+    """Insert records whose every stored value is given, all in one query, then do what
+    the ORM does after its own insert: values put in cache, inverse fields refreshed,
+    fields depending on the new records marked for recomputation, constraints checked,
+    create access checked.
+
+    Odoo's create looks up defaults and precomputes values record by record and inserts
+    a hundred rows per query; for thousands of serialized units whose values the caller
+    knows, that is most of the time of a validation. The caller replaces the create
+    overrides of `create_modules` for its case. Returns None, creating nothing, when
+    Odoo's create would do more than that: a stored field computed or with a default is
+    missing from the values, a value is not a plain column, another module overrides
+    create, or the caller's switch `enabled` is off: the caller then uses create.
+    """
+    if not vals_list:
+        return model.browse()
+    keys = set(vals_list[0]) | set(models.LOG_ACCESS_COLUMNS)
+    fields_given = [model._fields[name] for name in keys]
+    overriding = {cls.__module__.split(".")[2] for cls in type(model).mro()
+                  if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")}
+    filled_by_odoo = {name for name, field in model._fields.items()
+                      if field.store and (field.compute or field.default)}
+    if (not enabled or not overriding <= set(create_modules) | {"stock_serial_tracking"}
+            or not filled_by_odoo <= keys or model._parent_store
+            or any(set(vals) | keys != keys for vals in vals_list)
+            or not all(_plain_column(field) for field in fields_given)):
+        return None
+    model.check_access("create")
+    now = model.env.cr.now()
+    log_values = {"create_uid": model.env.uid, "create_date": now,
+                  "write_uid": model.env.uid, "write_date": now}
+    rows = [{**vals, **log_values} for vals in vals_list]
+    model.env.cr.execute(SQL(
+        "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING id",
+        SQL.identifier(model._table),
+        SQL(", ").join(SQL.identifier(field.name) for field in fields_given),
+        SQL(", ").join(_column_arrays(fields_given, rows, lambda field, value:
+                                      field.convert_to_column_insert(value, model)))))
+    # One statement, one session: the sequence numbers the rows in the order given.
+    records = model.browse(sorted(record_id for record_id, in model.env.cr.fetchall()))
+    # In cache as a read would put them: the checks and computations below read no row.
+    to_cache = _once_per_value(lambda field, value: field.convert_to_cache(value, records))
+    for field in model._fields.values():
+        if field.name in keys:
+            field._insert_cache(records, [to_cache(field, row[field.name]) for row in rows])
+        elif field.store and field.type in ("one2many", "many2many"):
+            field._insert_cache(records, [()] * len(records))
+        elif field.store:
+            field._insert_cache(records, [None] * len(records))
+    _forget_inverses(records, fields_given)
+    computed = [model._fields[name] for name in filled_by_odoo if model._fields[name].compute]
+    with model.env.protecting(computed, records):
+        records.modified(keys, create=True)
+    records._validate_fields(keys)
+    return records
+
+
+def update_set_wise(records, fname, values, expression=None):
+    """Write one value per record (`values`, in the order of `records`) to `fname` in one
+    statement, as `expression` of the column and the value (SQL, the value being
+    `new.value`; by default the value itself), then do what the ORM does after a write:
+    forget the stale cache, mark what depends on the field for recomputation.
+    Through write, the ORM's flush updates a hundred rows per statement."""
+    field = records._fields[fname]
+    records.flush_recordset([fname])
+    records.env.cr.execute(SQL(
+        """UPDATE %(table)s SET %(column)s = %(expression)s, write_uid = %(uid)s,
+                  write_date = %(now)s
+             FROM unnest(%(ids)s::int[], %(values)s::%(type)s[]) AS new(id, value)
+            WHERE %(table)s.id = new.id""",
+        table=SQL.identifier(records._table), column=SQL.identifier(fname),
+        expression=expression or SQL("new.value"), uid=records.env.uid,
+        now=records.env.cr.now(), ids=records.ids, values=list(values),
+        type=SQL(field.column_type[1])))
+    records.invalidate_recordset([fname, "write_uid", "write_date"])
+    _forget_inverses(records, [field])
+    records.modified([fname])
+
+
+class SetWiseFlush(models.AbstractModel):
+    """Flushes of thousands of rows from arrays: one statement per set of fields written
+    and thousand rows (the flush's batch), where Odoo writes a hundred rows per
+    statement from a VALUES list. The same rows get the same values."""
+
+    _name = "stock.serial.set.wise.flush"
+    _description = "Flushes of thousands of rows in one statement"
+
+    def _write_multi(self, vals_list):
+        if len(self) <= UPDATE_BATCH_SIZE or self._parent_store:
+            return super()._write_multi(vals_list)
+        if self._log_access:
+            log_values = {"write_uid": self.env.uid, "write_date": self.env.cr.now()}
+            vals_list = [log_values | vals for vals in vals_list]
+        ids_by_fields = defaultdict(list)  # field names -> [(id, values)]
+        for record_id, vals in zip(self._ids, vals_list, strict=True):
+            ids_by_fields[tuple(sorted(vals))].append((record_id, vals))
+        for fnames, rows in ids_by_fields.items():
+            fields = [self._fields[name] for name in fnames]
+            if len(rows) <= UPDATE_BATCH_SIZE or not all(map(_plain_column, fields)):
+                self.browse([record_id for record_id, _vals in rows])._write_multi_by_odoo(
+                    [vals for _id, vals in rows])
+                continue
+            self.env.execute_query(SQL(
+                """UPDATE %(table)s SET %(assignments)s
+                     FROM unnest(%(ids)s::int[], %(arrays)s) AS new(id, %(columns)s)
+                    WHERE %(table)s.id = new.id""",
+                table=SQL.identifier(self._table),
+                assignments=SQL(", ").join(
+                    SQL("%s = new.%s", SQL.identifier(field.name), SQL.identifier(field.name))
+                    for field in fields),
+                ids=[record_id for record_id, _vals in rows],
+                arrays=SQL(", ").join(_column_arrays(
+                    fields, [vals for _id, vals in rows], lambda _field, value: value)),
+                columns=SQL(", ").join(SQL.identifier(field.name) for field in fields)))
+        return None
+
+    def _write_multi_by_odoo(self, vals_list):
+        return super()._write_multi(vals_list)
