@@ -159,13 +159,15 @@ def update_set_wise(records, fname, values, expression=None):
 class SetWiseFlush(models.AbstractModel):
     """Flushes of thousands of rows from arrays: one statement per set of fields written
     and thousand rows (the flush's batch), where Odoo writes a hundred rows per
-    statement from a VALUES list. The same rows get the same values."""
+    statement from a VALUES list. The same rows get the same values. Off with the
+    batched paths (system parameter, see StockQuant._batched_validation_enabled)."""
 
     _name = "stock.serial.set.wise.flush"
     _description = "Flushes of thousands of rows in one statement"
 
     def _write_multi(self, vals_list):
-        if len(self) <= UPDATE_BATCH_SIZE or self._parent_store:
+        if (len(self) <= UPDATE_BATCH_SIZE or self._parent_store
+                or not self.env["stock.quant"]._batched_validation_enabled()):
             return super()._write_multi(vals_list)
         if self._log_access:
             log_values = {"write_uid": self.env.uid, "write_date": self.env.cr.now()}

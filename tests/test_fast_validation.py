@@ -1,5 +1,6 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models import stock_quant
 from ..models.stock_quant import BATCHED_VALIDATION_PARAM
@@ -61,3 +62,42 @@ class TestFastValidation(SerialCase):
         lots[1].company_id = company_b  # the line's serial now belongs to another company
         with self.assertRaisesRegex(UserError, "company inconsistencies"):
             receipt.button_validate()
+
+
+@tagged("post_install", "-at_install")
+class TestSetWiseFlush(SerialCase):
+    """Thousands of rows flushed from arrays get what Odoo's flush would write."""
+
+    def flushed_rows(self, lots, statements):
+        with self.assertQueryCount(statements):
+            lots.flush_recordset()
+        return self.env.execute_query(SQL(
+            "SELECT id, ref, note, write_uid FROM stock_lot WHERE id IN %s"
+            " ORDER BY id", tuple(lots.ids)))
+
+    def test_many_lots_written_in_one_statement_per_set_of_fields(self):
+        lots = self.env["stock.lot"].create([
+            {"name": f"SW{number:04d}", "product_id": self.serial_product.id}
+            for number in range(250)])
+        self.env.flush_all()
+        user = self.env["res.users"].search([("login", "=", "admin")], limit=1)
+        lots = lots.with_user(user).sudo()
+        for number, lot in enumerate(lots):
+            lot.ref = f"R{number}" if number % 3 else False  # NULLs among the values
+            if number % 2:
+                lot.note = "<p>checked</p>"  # another set of fields: another statement
+        rows = self.flushed_rows(lots, 2)
+        self.assertEqual(len(rows), 250)
+        for number, (_id, ref, note, write_uid) in enumerate(rows):
+            self.assertEqual(ref, f"R{number}" if number % 3 else None)
+            self.assertEqual(note, "<p>checked</p>" if number % 2 else None)
+            self.assertEqual(write_uid, user.id)
+
+    def test_off_with_the_batched_paths(self):
+        self.env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "False")
+        lots = self.env["stock.lot"].create([
+            {"name": f"SX{number:04d}", "product_id": self.serial_product.id}
+            for number in range(250)])
+        self.env.flush_all()
+        lots.ref = "same"
+        self.assertEqual({row[1] for row in self.flushed_rows(lots, 3)}, {"same"})
