@@ -462,6 +462,7 @@ class StockMove(models.Model):
         keep = self.move_line_ids.browse(keep_ids)
         taken_over = self.move_line_ids.browse(check.taken_over).exists()
         others = taken_over.move_id
+        (self | others)._lock_moves()
         reservation_changes = Counter()  # quant id -> change of its reserved quantity
         for quant_id in (self.move_line_ids - keep | taken_over)._unlink_serial_lines():
             reservation_changes[quant_id] -= 1
@@ -477,6 +478,22 @@ class StockMove(models.Model):
         self._recompute_state()
         self.env["stock.lot"]._compute_serial_history_at_once()
         others._reserve_again_after_commit()
+
+    def _lock_moves(self):
+        """Lock these moves, waiting for the transactions that hold them, in id order.
+
+        Changing a move's reservation rewrites the state of all its lines (Odoo's stored
+        related field), in an order of its own: two entries taking units of the same
+        delivery, or an entry and the delivery's re-reservation, deadlocked on those
+        lines. Whoever changes a move's lines here locks the move first (after the units
+        it changes), so they wait for each other instead; a move changed meanwhile is a
+        concurrency error that Odoo retries.
+        """
+        if not self:
+            return
+        self.env.cr.execute(SQL(
+            "SELECT id FROM stock_move WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+            tuple(self.ids)), log_exceptions=False)  # retried by Odoo, not a bug
 
     def _reserve_again_after_commit(self):
         """Run Odoo's reservation on these moves (the transfers whose tentative units an
@@ -503,14 +520,15 @@ class StockMove(models.Model):
                         # for its lock, which Odoo's test runner holds.
                         cr.transaction = Transaction(registry)
                         env = api.Environment(cr, uid, context, su=su)
-                        env["stock.move"].browse(move_ids).exists()._action_assign()
+                        moves = env["stock.move"].browse(move_ids).exists()
+                        moves._lock_moves()
+                        moves._action_assign()
                     return
                 except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                     time.sleep(random.uniform(0.0, 0.1 * 2 ** attempt))
             _logger.warning("Moves %s could not be reserved again after an entry took their "
                             "units: they wait for the scheduler or Check Availability",
                             move_ids)
-
 
     def action_open_serial_entry(self):
         """The receipt dialog, or the selector for units taken from stock."""
