@@ -133,51 +133,66 @@ class StockLot(models.Model):
         A unit in a warehouse is in stock (or reserved); otherwise its status is where its
         last done move took it: a customer, a vendor, an inventory loss (scrap) location.
         """
-        first_receipt, last_line = {}, {}
-        last_delivery = {}
-        lines = self.env["stock.move.line"].sudo().search_fetch(
-            [("lot_id", "in", self.ids), ("state", "=", "done")],
-            ["lot_id", "date", "location_id", "location_dest_id", "picking_partner_id"],
-            order="date, id")
-        for line in lines:
-            if line.location_id.usage == "supplier" and line.lot_id not in first_receipt:
-                first_receipt[line.lot_id] = line.date
-            if line.location_dest_id.usage == "customer":
-                last_delivery[line.lot_id] = line
-            last_line[line.lot_id] = line
+        lot_ids = [lot_id for lot_id in self._ids if isinstance(lot_id, int)]  # not drafts
+        self.env["stock.move.line"].flush_model(
+            ["lot_id", "state", "date", "location_id", "location_dest_id", "picking_id"])
+        self.env["stock.quant"].flush_model(
+            ["lot_id", "location_id", "quantity", "reserved_quantity"])
+        self.env["stock.location"].flush_model(["usage"])
+        self.env["stock.picking"].flush_model(["partner_id"])
+        # Plain rows, not records: thousands of lots are computed at once (a validation).
+        first_receipt, last_destination, last_delivery = {}, {}, {}
+        for lot_id, date, source, destination, partner_id in self.env.execute_query(SQL(
+                """SELECT line.lot_id, line.date, source.usage, destination.usage,
+                          picking.partner_id
+                     FROM stock_move_line line
+                     JOIN stock_location source ON source.id = line.location_id
+                     JOIN stock_location destination ON destination.id = line.location_dest_id
+                     LEFT JOIN stock_picking picking ON picking.id = line.picking_id
+                    WHERE line.lot_id = ANY(%s) AND line.state = 'done'
+                    ORDER BY line.date, line.id""", lot_ids)):
+            if source == "supplier":
+                first_receipt.setdefault(lot_id, date)
+            if destination == "customer":
+                last_delivery[lot_id] = (date, partner_id)
+            last_destination[lot_id] = destination
         # {lot: units reserved} for the lots in stock in a warehouse
-        reserved_in_stock = dict(self.env["stock.quant"].sudo()._read_group(
-            [("lot_id", "in", self.ids), ("location_id.usage", "=", "internal"),
-             ("quantity", ">", 0)], ["lot_id"], ["reserved_quantity:sum"]))
+        reserved_in_stock = dict(self.env.execute_query(SQL(
+            """SELECT quant.lot_id, SUM(quant.reserved_quantity)
+                 FROM stock_quant quant
+                 JOIN stock_location location ON location.id = quant.location_id
+                WHERE quant.lot_id = ANY(%s) AND location.usage = 'internal'
+                  AND quant.quantity > 0
+                GROUP BY quant.lot_id""", lot_ids)))
         statuses = {"customer": "delivered", "supplier": "returned", "inventory": "scrapped"}
         lots_by_values = defaultdict(list)  # values -> lots: assigned a group at a time
-        for lot in self:
-            in_stock = lot in reserved_in_stock
+        for lot_id in self._ids:
+            in_stock = lot_id in reserved_in_stock
+            if in_stock:
+                status = "reserved" if reserved_in_stock[lot_id] > 0 else "in_stock"
+            else:
+                status = statuses.get(last_destination.get(lot_id), "elsewhere")
             # A unit back in stock (returned) is no longer delivered: no customer shown,
             # no customer warranty running, until it is delivered again.
-            delivery = False if in_stock else last_delivery.get(lot)
-            if in_stock:
-                status = "reserved" if reserved_in_stock[lot] > 0 else "in_stock"
-            else:
-                last = last_line.get(lot)
-                status = statuses.get(last.location_dest_id.usage if last else None, "elsewhere")
-            lots_by_values[first_receipt.get(lot, False), delivery.date if delivery else False,
-                           delivery.picking_partner_id if delivery else False, status
-                           ].append(lot.id)
-        for (receipt, delivery_date, partner, status), ids in lots_by_values.items():
+            delivery_date, partner_id = (False, False) if in_stock else last_delivery.get(
+                lot_id, (False, False))
+            lots_by_values[first_receipt.get(lot_id, False), delivery_date, partner_id,
+                           status].append(lot_id)
+        for (receipt, delivery_date, partner_id, status), ids in lots_by_values.items():
             lots = self.browse(ids)
             lots.receipt_date, lots.delivery_date = receipt, delivery_date
-            lots.last_partner_id, lots.serial_status = partner, status
+            lots.last_partner_id, lots.serial_status = partner_id, status
 
     @api.model
     def _compute_serial_history_at_once(self):
-        """Compute the pending statuses and dates of serials in one call: Odoo recomputes
-        stored fields a thousand records at a time, and this computation reads the lines
-        and quants of its lots in two queries per call, whatever their number."""
-        field = self._fields["serial_status"]
-        lots = self.env.records_to_compute(field)
-        if lots:
-            field.compute_value(lots)
+        """Compute the pending statuses, dates and locations of serials in one call each:
+        Odoo recomputes stored fields a thousand records at a time, and these computations
+        read the lines or quants of their lots in a query or two per call, whatever the
+        number of lots."""
+        for field in (self._fields["serial_status"], self._fields["location_id"]):
+            lots = self.env.records_to_compute(field)
+            if lots:
+                field.compute_value(lots)
 
     @api.depends("receipt_date", "delivery_date", "product_id.warranty_months",
                  "product_id.warranty_start")

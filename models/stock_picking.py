@@ -131,7 +131,7 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         if self.env.context.get("serial_validation_job_id"):
-            return super()._action_done()
+            return self._action_done_and_serial_history()
         self._check_serial_validation_lock()
         threshold = self.env["stock.serial.validation"]._threshold()
         large = self.filtered(lambda picking: picking._serial_unit_count() > threshold)
@@ -139,8 +139,14 @@ class StockPicking(models.Model):
             self.env["stock.serial.validation"]._queue(
                 large, cancel_backorder=self.env.context.get("cancel_backorder"))
         if self - large:
-            return super(StockPicking, self - large)._action_done()
+            return (self - large)._action_done_and_serial_history()
         return True
+
+    def _action_done_and_serial_history(self):
+        result = super()._action_done()
+        # Once every line is done: the statuses and dates of the serials moved, in one call.
+        self.env["stock.lot"]._compute_serial_history_at_once()
+        return result
 
     def button_validate(self):
         result = super().button_validate()
