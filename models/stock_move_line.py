@@ -67,10 +67,11 @@ class StockMoveLine(models.Model):
         if lines is None:
             return self.with_context(serial_reservation_set_wise=True).create(vals_list)
         moves._recompute_state()
-        for move in moves.filtered(lambda move: move.state != expected[move.id]):
+        mispredicted = moves.filtered(lambda move: move.state != expected[move.id])
+        if mispredicted:
             # Odoo decided otherwise (a move it does not recompute): its lines follow it.
             self.env.add_to_compute(self._fields["state"], lines.filtered(
-                lambda line, move=move: line.move_id == move))
+                lambda line: line.move_id in mispredicted))
         lines.filtered("picking_id")._refuse_serials_chosen_elsewhere()
         return lines
 

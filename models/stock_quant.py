@@ -194,9 +194,10 @@ class StockQuant(models.Model):
         locations = self.env["stock.location"].browse({vals["location_id"] for vals in vals_list})
         counted = {location.id: location._get_next_inventory_date()
                    for location in locations if location.usage in ("internal", "transit")}
+        company_of = {location.id: location.company_id.id for location in locations}
         complete = [{
             "reserved_quantity": 0, **vals,
-            "company_id": locations.browse(vals["location_id"]).company_id.id,
+            "company_id": company_of[vals["location_id"]],
             "inventory_date": counted.get(vals["location_id"], False),
             "inventory_quantity_set": False, "inventory_diff_quantity": 0,
         } for vals in vals_list]
