@@ -502,9 +502,11 @@ class StockMove(models.Model):
 
         Not inside the entry: Odoo's reservation locks substitute units one by one in an
         order of its own while the entry holds the units it chose, and under load two
-        entries doing so deadlock. After the commit, a conflict only delays it: it is
-        retried like an RPC call; if it still conflicts, the move stays short, as after
-        any shortage, until Odoo's scheduler or Check Availability reserves it.
+        entries doing so deadlock. After the commit, it locks its moves (as entries do)
+        and then never waits for a unit: entries wait for moves while holding units, so a
+        unit held elsewhere makes it fail at once and start again. A conflict only delays
+        it: it is retried like an RPC call; if it still conflicts, the move stays short, as
+        after any shortage, until Odoo's scheduler or Check Availability reserves it.
         """
         if not self:
             return
@@ -519,7 +521,8 @@ class StockMove(models.Model):
                         # The registry is known: looking it up by database name would wait
                         # for its lock, which Odoo's test runner holds.
                         cr.transaction = Transaction(registry)
-                        env = api.Environment(cr, uid, context, su=su)
+                        env = api.Environment(
+                            cr, uid, {**context, "serial_lock_nowait": True}, su=su)
                         moves = env["stock.move"].browse(move_ids).exists()
                         moves._lock_moves()
                         moves._action_assign()
