@@ -412,20 +412,21 @@ class StockMove(models.Model):
             self._write_serial_lines_from_stock(check)
             return
         base = self._serial_line_base()
-        vals_list = [{**base, "lot_id": check.lots[serial]} if serial in check.lots
-                     else {**base, "lot_name": serial} for serial in check.serials]
+        vals_list = [{**base, "lot_id": check.lots.get(serial, False),
+                      "lot_name": False if serial in check.lots else serial}
+                     for serial in check.serials]
         # Odoo splits a serialized receipt into one-unit lines: giving them their serials
         # costs a third of deleting and recreating them. Only lot fields are written, so
         # no quantity or reservation changes.
         lines = self.move_line_ids
         reused = lines.filtered(lambda line: line.quantity_product_uom == 1)[:len(vals_list)]
         for line, vals in zip(reused, vals_list, strict=False):  # reused may be shorter
-            changes = {"lot_name": vals.get("lot_name", False), "picked": True}
-            if line.lot_id.id != vals.get("lot_id", False):  # lot_id takes a slower path
-                changes["lot_id"] = vals.get("lot_id", False)
+            changes = {"lot_name": vals["lot_name"], "picked": True}
+            if line.lot_id.id != vals["lot_id"]:  # lot_id takes a slower path
+                changes["lot_id"] = vals["lot_id"]
             line.write(changes)
         (lines - reused).unlink()
-        self.env["stock.move.line"].create(vals_list[len(reused):])
+        self.env["stock.move.line"]._create_serial_unit_lines(vals_list[len(reused):])
 
     def _serial_line_base(self):
         return {

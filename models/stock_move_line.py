@@ -39,8 +39,9 @@ class StockMoveLine(models.Model):
 
     @api.model
     def _create_serial_unit_lines(self, vals_list):
-        """Create open lines of serialized units chosen from stock, whose units the caller
-        reserves set-wise; their moves' states are recomputed, as Odoo's create does.
+        """Create open lines of one serialized unit each, with the same fields given: units
+        chosen from stock, whose reservations the caller makes set-wise, or units received
+        (nothing to reserve); their moves' states are recomputed, as Odoo's create does.
 
         For such lines Odoo's create (stock, stock_account) only computes values, reserves
         the units one line at a time and recomputes the moves' states: the values are
@@ -54,10 +55,14 @@ class StockMoveLine(models.Model):
             return self.with_context(serial_reservation_set_wise=True).create(vals_list)
         # A line's state is its move's: given the state the move is about to take (units
         # reserved: all of them, or some), the lines are not all rewritten right after.
+        # Like Odoo's create, only moves that reserve have their state recomputed (a
+        # receipt's units come from a vendor: nothing is reserved, the state stays).
+        reserving = moves.filtered(lambda move: not move._should_bypass_reservation())
         units = Counter(vals["move_id"] for vals in vals_list)
-        expected = {move.id: "assigned" if move.product_uom.compare(
-            move.quantity + units[move.id], move.product_uom_qty) >= 0
-            else "partially_available" for move in moves}
+        expected = {move.id: move.state for move in moves - reserving} | {
+            move.id: "assigned" if move.product_uom.compare(
+                move.quantity + units[move.id], move.product_uom_qty) >= 0
+            else "partially_available" for move in reserving}
         now = self.env.cr.now()
         lines = create_with_known_values(self, [
             {**vals, "quantity_product_uom": vals["quantity"], "date": now,
@@ -66,13 +71,14 @@ class StockMoveLine(models.Model):
             enabled=self.env["stock.quant"]._batched_validation_enabled())
         if lines is None:
             return self.with_context(serial_reservation_set_wise=True).create(vals_list)
-        moves._recompute_state()
+        reserving._recompute_state()
         mispredicted = moves.filtered(lambda move: move.state != expected[move.id])
         if mispredicted:
             # Odoo decided otherwise (a move it does not recompute): its lines follow it.
             self.env.add_to_compute(self._fields["state"], lines.filtered(
                 lambda line: line.move_id in mispredicted))
-        lines.filtered("picking_id")._refuse_serials_chosen_elsewhere()
+        lines.filtered(lambda line: line.picking_id and line.location_id.usage == "internal"
+                       )._refuse_serials_chosen_elsewhere()
         return lines
 
     @api.model
