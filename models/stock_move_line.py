@@ -45,8 +45,9 @@ class StockMoveLine(models.Model):
 
         For such lines Odoo's create (stock, stock_account) only computes values, reserves
         the units one line at a time and recomputes the moves' states: the values are
-        computed here, the rule of this addon's create (a serial is chosen on one transfer)
-        is checked, the rest is one insert. In other cases (a line in another unit than its
+        computed here, the rest is one insert. The rule of this addon's create (a serial is
+        chosen on one transfer) is the caller's: an entry checks it for all its serials
+        while it holds their units' locks (StockMove._check_serials_available). In other cases (a line in another unit than its
         product's, a module adding to create) the lines are created by Odoo's create.
         """
         moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
@@ -77,8 +78,6 @@ class StockMoveLine(models.Model):
             # Odoo decided otherwise (a move it does not recompute): its lines follow it.
             self.env.add_to_compute(self._fields["state"], lines.filtered(
                 lambda line: line.move_id in mispredicted))
-        lines.filtered(lambda line: line.picking_id and line.location_id.usage == "internal"
-                       )._refuse_serials_chosen_elsewhere()
         return lines
 
     @api.model
