@@ -47,8 +47,9 @@ class StockMoveLine(models.Model):
         the units one line at a time and recomputes the moves' states: the values are
         computed here, the rest is one insert. The rule of this addon's create (a serial is
         chosen on one transfer) is the caller's: an entry checks it for all its serials
-        while it holds their units' locks (StockMove._check_serials_available). In other cases (a line in another unit than its
-        product's, a module adding to create) the lines are created by Odoo's create.
+        while it holds their units' locks (StockMove._check_serials_available). In other
+        cases (a line in another unit than its product's, a module adding to create) the
+        lines are created by Odoo's create.
         """
         moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
         if any(move.product_uom != move.product_id.uom_id or move.state in ("done", "cancel")
