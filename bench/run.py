@@ -1,9 +1,9 @@
 """`make bench`: python bench/run.py CONFIG DATABASE [PLAIN_DATABASE] — prints Markdown tables.
 
 Environment: BENCH_SUITES (comma-separated, default "steps,transfers,plain"; "background"
-adds the 100,000-serial receipt), BENCH_SIZES (serials per transfer, default
-"1000,5000,10000"), BENCH_OPERATIONS (default "receive,deliver"),
-BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
+adds the 100,000-serial receipt, "committed" deliveries of stock committed beforehand),
+BENCH_SIZES (serials per transfer, default "1000,5000,10000"), BENCH_OPERATIONS (default
+"receive,deliver"), BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
 """
 
 import os
@@ -75,6 +75,11 @@ def main(config_file, database, plain_database=None):
 
             operations = os.environ.get("BENCH_OPERATIONS", "receive,deliver").split(",")
             print_table(transfers(env, sizes, operations))
+            print()
+        if "committed" in suites:
+            from bench_transfers import print_table, run_committed_stock
+
+            print_table(run_committed_stock(config_file, database, sizes))
             print()
         if "background" in suites:
             from bench_transfers import run_background
