@@ -188,7 +188,10 @@ class StockLot(models.Model):
         """Compute the pending statuses, dates and locations of serials in one call each:
         Odoo recomputes stored fields a thousand records at a time, and these computations
         read the lines or quants of their lots in a query or two per call, whatever the
-        number of lots."""
+        number of lots. One of the batched paths (off with them, see
+        StockQuant._batched_validation_enabled)."""
+        if not self.env["stock.quant"]._batched_validation_enabled():
+            return
         for field in (self._fields["serial_status"], self._fields["location_id"]):
             lots = self.env.records_to_compute(field)
             if lots:
