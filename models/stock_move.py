@@ -1,6 +1,3 @@
-import logging
-import random
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -8,8 +5,6 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.orm.environments import Transaction
-from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
 
 from ..tools.serial_parser import (
@@ -20,8 +15,6 @@ from ..tools.serial_parser import (
 )
 from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
-
-_logger = logging.getLogger(__name__)
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 MAX_LISTED_PROBLEMS = 100
@@ -461,11 +454,22 @@ class StockMove(models.Model):
                 keep_ids.append(line.id)
                 kept_lots.add(line.lot_id.id)
         keep = self.move_line_ids.browse(keep_ids)
-        taken_over = self.move_line_ids.browse(check.taken_over).exists()
-        others = taken_over.move_id
-        (self | others)._lock_moves()
         reservation_changes = Counter()  # quant id -> change of its reserved quantity
-        for quant_id in (self.move_line_ids - keep | taken_over)._unlink_serial_lines():
+        self._lock_moves()
+        freed = set()  # units this move held and releases: free for the substitutes below
+        for quant_id in (self.move_line_ids - keep)._unlink_serial_lines():
+            reservation_changes[quant_id] -= 1
+            freed.add(quant_id)
+        # Odoo's tentative reservations of other deliveries on the chosen units get other
+        # free units, as Odoo re-reserves them; those left without one are released. Their
+        # moves are locked after the units like this one (which waits for the entries
+        # choosing those units first: they hold them).
+        taken_over = self.move_line_ids.browse(check.taken_over).exists()
+        released = taken_over - taken_over._move_to_substitute_units(
+            {lot_id: quant_id for lot_id, (quant_id, _location) in chosen.items()}, freed,
+            reservation_changes)
+        released.move_id._lock_moves()
+        for quant_id in released._unlink_serial_lines():
             reservation_changes[quant_id] -= 1
         base = self._serial_line_base()
         new_vals = []
@@ -478,61 +482,21 @@ class StockMove(models.Model):
         keep.filtered(lambda line: not line.picked).picked = True
         self._recompute_state()
         self.env["stock.lot"]._compute_serial_history_at_once()
-        others._reserve_again_after_commit()
 
     def _lock_moves(self):
         """Lock these moves, waiting for the transactions that hold them, in id order.
 
         Changing a move's reservation rewrites the state of all its lines (Odoo's stored
-        related field), in an order of its own: two entries taking units of the same
-        delivery, or an entry and the delivery's re-reservation, deadlocked on those
-        lines. Whoever changes a move's lines here locks the move first (after the units
-        it changes), so they wait for each other instead; a move changed meanwhile is a
-        concurrency error that Odoo retries.
+        related field), in an order of its own: two entries releasing units of the same
+        delivery deadlocked on those lines. Whoever changes a move's reservation here locks
+        the move first (after the units it changes), so they wait for each other instead;
+        a move changed meanwhile is a concurrency error that Odoo retries.
         """
         if not self:
             return
         self.env.cr.execute(SQL(
             "SELECT id FROM stock_move WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
             tuple(self.ids)), log_exceptions=False)  # retried by Odoo, not a bug
-
-    def _reserve_again_after_commit(self):
-        """Run Odoo's reservation on these moves (the transfers whose tentative units an
-        entry took) once the current transaction has committed, in a transaction of its
-        own, as Odoo does after taking a reserved unit (`_free_reservation`).
-
-        Not inside the entry: Odoo's reservation locks substitute units one by one in an
-        order of its own while the entry holds the units it chose, and under load two
-        entries doing so deadlock. After the commit, it locks its moves (as entries do)
-        and then never waits for a unit: entries wait for moves while holding units, so a
-        unit held elsewhere makes it fail at once and start again. A conflict only delays
-        it: it is retried like an RPC call; if it still conflicts, the move stays short, as
-        after any shortage, until Odoo's scheduler or Check Availability reserves it.
-        """
-        if not self:
-            return
-        registry, uid, su, context = self.env.registry, self.env.uid, self.env.su, self.env.context
-        move_ids = self.ids
-
-        @self.env.cr.postcommit.add
-        def reserve_again():
-            for attempt in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
-                try:
-                    with registry.cursor() as cr:
-                        # The registry is known: looking it up by database name would wait
-                        # for its lock, which Odoo's test runner holds.
-                        cr.transaction = Transaction(registry)
-                        env = api.Environment(
-                            cr, uid, {**context, "serial_lock_nowait": True}, su=su)
-                        moves = env["stock.move"].browse(move_ids).exists()
-                        moves._lock_moves()
-                        moves._action_assign()
-                    return
-                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                    time.sleep(random.uniform(0.0, 0.1 * 2 ** attempt))
-            _logger.warning("Moves %s could not be reserved again after an entry took their "
-                            "units: they wait for the scheduler or Check Availability",
-                            move_ids)
 
     def action_open_serial_entry(self):
         """The receipt dialog, or the selector for units taken from stock."""

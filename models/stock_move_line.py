@@ -2,6 +2,7 @@ from collections import Counter, defaultdict
 
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .set_wise import create_with_known_values, records_to_check_one_by_one, update_set_wise
 
@@ -80,6 +81,59 @@ class StockMoveLine(models.Model):
             self.env.add_to_compute(self._fields["state"], lines.filtered(
                 lambda line: line.move_id in mispredicted))
         return lines
+
+    def _move_to_substitute_units(self, taken, freed, reservation_changes):
+        """Move these lines, Odoo's tentative reservations of other transfers on units an
+        entry takes (`taken`: lot id -> quant id), each to another free unit of its move,
+        in the move's removal order, as Odoo re-reserves a transfer whose unit was taken;
+        units the entry releases (`freed`, quant ids, locked by it) count as free. Adds
+        the changes of reservations to `reservation_changes` (quant id -> change).
+        Returns the lines moved; the others found no free unit and are for the caller to
+        release.
+
+        Only units nobody is locking are taken (SKIP LOCKED): the entry never waits here,
+        so it cannot close a cycle with other entries. The transfer keeps its state and
+        its other lines: entries taking units of one transfer change different lines.
+        """
+        moved_ids, lot_ids, location_ids = [], [], []
+        given = set()  # quants given to a line here: not free for the next move any more
+        quants = self.env["stock.quant"]
+        quants.flush_model(["quantity", "reserved_quantity"])
+        for move, lines in self.grouped("move_id").items():
+            lines = lines.filtered(lambda line: line.lot_id.id in taken
+                                   and line.quantity_product_uom == 1
+                                   and not (line.package_id or line.owner_id))
+            candidates = lines and quants._gather(move.product_id, move.location_id).filtered(
+                lambda quant, move=move: quant.lot_id and quant.lot_id.id not in taken
+                and quant.id not in given and quant.quantity == 1
+                and (not quant.reserved_quantity or quant.id in freed)
+                and not (quant.package_id or quant.owner_id)
+                and quant.company_id == move.company_id)
+            if not candidates:
+                continue
+            self.env.cr.execute(SQL(
+                """SELECT quant.id, quant.lot_id, quant.location_id
+                     FROM unnest(%s::int[]) WITH ORDINALITY AS candidate(id, position)
+                     JOIN stock_quant quant ON quant.id = candidate.id
+                    WHERE quant.quantity = 1
+                      AND (quant.reserved_quantity = 0 OR quant.id = ANY(%s))
+                    ORDER BY candidate.position
+                    LIMIT %s
+                      FOR NO KEY UPDATE OF quant SKIP LOCKED""",
+                candidates.ids, list(freed), len(lines)), log_exceptions=False)  # retried
+            for line, (quant_id, lot_id, location_id) in zip(
+                    lines.sorted("id"), self.env.cr.fetchall(), strict=False):
+                reservation_changes[taken[line.lot_id.id]] -= 1
+                reservation_changes[quant_id] += 1
+                given.add(quant_id)
+                moved_ids.append(line.id)
+                lot_ids.append(lot_id)
+                location_ids.append(location_id)
+        moved = self.browse(moved_ids)
+        if moved:
+            update_set_wise(moved, "lot_id", lot_ids)
+            update_set_wise(moved, "location_id", location_ids)
+        return moved
 
     @api.model
     def _check_done_serial_line_values(self, vals_list):

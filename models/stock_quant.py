@@ -99,20 +99,15 @@ class StockQuant(models.Model):
         Odoo locks quants with SKIP LOCKED: when another transaction holds the serial's quant,
         it creates a second quant for the same serial and location — a second unit that does
         not exist. For serials we wait instead; a concurrent change then surfaces as a
-        serialization failure, which Odoo retries with a fresh view of the stock. With
-        `serial_lock_nowait` in the context (a re-reservation holding its moves' locks,
-        which entries wait for while holding units) a held unit fails at once, to be
-        retried, rather than waiting in a cycle.
+        serialization failure, which Odoo retries with a fresh view of the stock.
         """
         self.env.cr.execute(SQL(
             """SELECT id FROM stock_quant
                 WHERE product_id = %s AND location_id = %s AND lot_id = %s
                   AND package_id IS NOT DISTINCT FROM %s AND owner_id IS NOT DISTINCT FROM %s
-                  FOR NO KEY UPDATE %s""",
+                  FOR NO KEY UPDATE""",
             product.id, location.id, lot.id, package.id if package else None,
-            owner.id if owner else None,
-            SQL("NOWAIT") if self.env.context.get("serial_lock_nowait") else SQL()),
-            log_exceptions=False)  # retried by Odoo, not a bug
+            owner.id if owner else None), log_exceptions=False)  # retried by Odoo, not a bug
 
     @api.model
     def _update_reserved_quantity(self, product_id, location_id, quantity, lot_id=None,

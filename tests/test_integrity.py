@@ -314,20 +314,39 @@ class TestLocationsAndPartialPickings(IntegrityCase):
         second = self.create_delivery(self.serial_product, 1)
         second.move_ids.set_serials_from_text(taken.name)
         self.assertEqual(second.move_line_ids.lot_id, taken)
-        self.assertFalse(first.move_line_ids, "released in the entry's transaction")
-        self.assertEqual(first.move_ids.state, "confirmed")
-        # Reserved again after the commit, in a transaction of its own (here, on the
-        # test's transaction, which the test never commits).
-        self.env.flush_all()
-        self.registry_enter_test_mode()
-        self.env.cr.postcommit.run()
-        self.env.invalidate_all()
         self.assertEqual(first.move_ids.state, "assigned")
         self.assertTrue(first.move_line_ids.lot_id)
+        self.assertFalse(first.move_line_ids.picked, "still Odoo's tentative reservation")
         self.assertNotEqual(first.move_line_ids.lot_id, taken, "Odoo reserved another unit")
         quant = self.env["stock.quant"].search([("lot_id", "=", taken.id),
                                                 ("location_id.usage", "=", "internal")])
         self.assertEqual(quant.reserved_quantity, 1)
+        self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
+
+    def test_units_taken_from_two_deliveries_give_each_its_own_substitute(self):
+        first = self.create_delivery(self.serial_product, 1)
+        second = self.create_delivery(self.serial_product, 1)
+        taken = first.move_line_ids.lot_id | second.move_line_ids.lot_id
+        self.assertEqual(len(taken), 2)
+        third = self.create_delivery(self.serial_product, 2)
+        third.move_ids.set_serials_from_text("\n".join(taken.mapped("name")))
+        substitutes = first.move_line_ids.lot_id | second.move_line_ids.lot_id
+        self.assertEqual(len(substitutes), 2, "two different units")
+        self.assertFalse(substitutes & taken)
+        self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
+
+    def test_a_unit_taken_from_a_delivery_with_no_free_unit_left_leaves_it_short(self):
+        in_stock = self.env["stock.quant"].search_count(
+            [("product_id", "=", self.serial_product.id), ("location_id.usage", "=", "internal"),
+             ("quantity", "=", 1)])
+        first = self.create_delivery(self.serial_product, in_stock)  # every unit reserved
+        taken = first.move_line_ids.lot_id[:1]
+        second = self.create_delivery(self.serial_product, 1)
+        second.move_ids.set_serials_from_text(taken.name)
+        self.assertEqual(second.move_line_ids.lot_id, taken)
+        self.assertEqual(first.move_ids.state, "partially_available")
+        self.assertEqual(len(first.move_line_ids), in_stock - 1)
+        self.assertNotIn(taken, first.move_line_ids.lot_id)
         self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
 
 
