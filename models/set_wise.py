@@ -150,7 +150,7 @@ def update_set_wise(records, fname, values, expression=None):
         table=SQL.identifier(records._table), column=SQL.identifier(fname),
         expression=expression or SQL("new.value"), uid=records.env.uid,
         now=records.env.cr.now(), ids=records.ids, values=list(values),
-        type=SQL(field.column_type[1])))
+        type=SQL(field.column_type[1])), log_exceptions=False)  # a conflict: Odoo retries
     records.invalidate_recordset([fname, "write_uid", "write_date"])
     _forget_inverses(records, [field])
     records.modified([fname])
