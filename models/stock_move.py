@@ -461,9 +461,10 @@ class StockMove(models.Model):
             reservation_changes[quant_id] -= 1
             freed.add(quant_id)
         # Odoo's tentative reservations of other deliveries on the chosen units get other
-        # free units, as Odoo re-reserves them; those left without one are released. Their
-        # moves are locked after the units like this one (which waits for the entries
-        # choosing those units first: they hold them).
+        # free units, as Odoo re-reserves them; those left without one are released, and
+        # their moves locked like this one, after the units (the released line's unit is
+        # locked by this entry, and by the other delivery's own entry too: two entries
+        # that could hold each other's moves have met on that unit first).
         taken_over = self.move_line_ids.browse(check.taken_over).exists()
         released = taken_over - taken_over._move_to_substitute_units(
             {lot_id: quant_id for lot_id, (quant_id, _location) in chosen.items()}, freed,
