@@ -200,17 +200,22 @@ class StockLot(models.Model):
     @api.depends("receipt_date", "delivery_date", "product_id.warranty_months",
                  "product_id.warranty_start")
     def _compute_warranty(self):
-        lots_by_start = defaultdict(list)  # (product, start) -> lots: dates set a group at a time
-        for lot in self:
-            product = lot.product_id
-            start = lot.receipt_date if product.warranty_start == "receipt" else lot.delivery_date
-            lots_by_start[product, start.date() if product.warranty_months and start else False
-                          ].append(lot.id)
-        for (product, start), ids in lots_by_start.items():
-            lots = self.browse(ids)
-            lots.warranty_start_date = start
-            lots.warranty_end_date = start and start + relativedelta(
-                months=product.warranty_months)
+        # A product at a time, and its lots' dates set a group at a time: thousands of lots
+        # are computed together (a validation), most often of a product without warranty.
+        for product, product_lots in self.grouped("product_id").items():
+            if not product.warranty_months:
+                product_lots.warranty_start_date = product_lots.warranty_end_date = False
+                continue
+            lots_by_start = defaultdict(list)  # start date -> lots
+            dates = product_lots.mapped(
+                "receipt_date" if product.warranty_start == "receipt" else "delivery_date")
+            for lot_id, start in zip(product_lots._ids, dates, strict=True):
+                lots_by_start[start.date() if start else False].append(lot_id)
+            for start, ids in lots_by_start.items():
+                lots = self.browse(ids)
+                lots.warranty_start_date = start
+                lots.warranty_end_date = start and start + relativedelta(
+                    months=product.warranty_months)
 
     def _compute_under_warranty(self):
         today = fields.Date.context_today(self)
