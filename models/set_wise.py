@@ -178,8 +178,8 @@ class SetWiseFlush(models.AbstractModel):
         for fnames, rows in ids_by_fields.items():
             fields = [self._fields[name] for name in fnames]
             if len(rows) <= UPDATE_BATCH_SIZE or not all(map(_plain_column, fields)):
-                self.browse([record_id for record_id, _vals in rows])._write_multi_by_odoo(
-                    [vals for _id, vals in rows])
+                super(SetWiseFlush, self.browse([record_id for record_id, _vals in rows])
+                      )._write_multi([vals for _id, vals in rows])
                 continue
             self.env.execute_query(SQL(
                 """UPDATE %(table)s SET %(assignments)s
@@ -194,6 +194,3 @@ class SetWiseFlush(models.AbstractModel):
                     fields, [vals for _id, vals in rows], lambda _field, value: value)),
                 columns=SQL(", ").join(SQL.identifier(field.name) for field in fields)))
         return None
-
-    def _write_multi_by_odoo(self, vals_list):
-        return super()._write_multi(vals_list)
