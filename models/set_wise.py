@@ -3,6 +3,7 @@ units of one transfer: each writes what the ORM would write, then does what the 
 around its own statements (cache, recomputations, constraints, access)."""
 
 from collections import defaultdict
+from contextlib import contextmanager
 
 from odoo import models
 from odoo.orm.models import UPDATE_BATCH_SIZE
@@ -61,11 +62,35 @@ def _once_per_value(convert):
     return convert_once
 
 
-def _column_arrays(fields, rows, convert):
-    """`array::type[]` of each field's values in `rows`."""
+def _same_for_all(values):
+    first = values[0]
+    return all(value == first and type(value) is type(first) for value in values)
+
+
+def _rows_as_set(fields, rows, convert, ids=None):
+    """The values of `fields` in `rows` as a set of rows for an INSERT or UPDATE: returns
+    ({field name: SQL expression of its value}, SQL source of the rows). Values that differ
+    from row to row come from arrays (`unnest`; `new.id` from `ids` if given); a value
+    the same in every row (the move, the product, the date, the user: most columns of a
+    unit's line) is sent once: ten thousand copies of it cost more to send and parse than
+    the rows' own values."""
     convert = _once_per_value(convert)
-    return [SQL("%s::%s[]", [convert(field, row[field.name]) for row in rows],
-                SQL(field.column_type[1])) for field in fields]
+    expressions, names, arrays = {}, [], []
+    if ids is not None:
+        names.append(SQL.identifier("id"))
+        arrays.append(SQL("%s::int4[]", list(ids)))
+    for field in fields:
+        values = [row[field.name] for row in rows]
+        column_type = SQL(field.column_type[1])
+        if _same_for_all(values):
+            expressions[field.name] = SQL("%s::%s", convert(field, values[0]), column_type)
+            continue
+        expressions[field.name] = SQL("new.%s", SQL.identifier(field.name))
+        names.append(SQL.identifier(field.name))
+        arrays.append(SQL("%s::%s[]", [convert(field, value) for value in values], column_type))
+    source = (SQL("unnest(%s) AS new(%s)", SQL(", ").join(arrays), SQL(", ").join(names))
+              if arrays else SQL("generate_series(1, %s)", len(rows)))
+    return expressions, source
 
 
 def _forget_inverses(records, fields):
@@ -109,12 +134,13 @@ def create_with_known_values(model, vals_list, create_modules, enabled=True):
     log_values = {"create_uid": model.env.uid, "create_date": now,
                   "write_uid": model.env.uid, "write_date": now}
     rows = [{**vals, **log_values} for vals in vals_list]
+    expressions, source = _rows_as_set(fields_given, rows, lambda field, value:
+                                       field.convert_to_column_insert(value, model))
     model.env.cr.execute(SQL(
-        "INSERT INTO %s (%s) SELECT * FROM unnest(%s) RETURNING id",
+        "INSERT INTO %s (%s) SELECT %s FROM %s RETURNING id",
         SQL.identifier(model._table),
         SQL(", ").join(SQL.identifier(field.name) for field in fields_given),
-        SQL(", ").join(_column_arrays(fields_given, rows, lambda field, value:
-                                      field.convert_to_column_insert(value, model)))))
+        SQL(", ").join(expressions[field.name] for field in fields_given), source))
     # One statement, one session: the sequence numbers the rows in the order given.
     records = model.browse(sorted(record_id for record_id, in model.env.cr.fetchall()))
     # In cache as a read would put them: the checks and computations below read no row.
@@ -156,6 +182,21 @@ def update_set_wise(records, fname, values, expression=None):
     records.modified([fname])
 
 
+@contextmanager
+def recomputations_dropped(model, fnames):
+    """Drop the recomputations of `fnames` of `model` that the code within marks: the
+    caller knows that its change leaves those values as they are, which Odoo's
+    dependencies cannot tell (any new line of a serial marks its dates, which only done
+    lines change). Recomputations marked before stay."""
+    tocompute = model.env.transaction.tocompute
+    fields = [model._fields[fname] for fname in fnames]
+    marked_before = {field: set(tocompute.get(field, ())) for field in fields}
+    yield
+    for field in fields:
+        marked = set(tocompute.get(field, ())) - marked_before[field]
+        model.env.remove_to_compute(field, model.browse(marked))
+
+
 class SetWiseFlush(models.AbstractModel):
     """Flushes of thousands of rows from arrays: one statement per set of fields written
     and thousand rows (the flush's batch), where Odoo writes a hundred rows per
@@ -181,16 +222,14 @@ class SetWiseFlush(models.AbstractModel):
                 super(SetWiseFlush, self.browse([record_id for record_id, _vals in rows])
                       )._write_multi([vals for _id, vals in rows])
                 continue
+            expressions, source = _rows_as_set(
+                fields, [vals for _id, vals in rows], lambda _field, value: value,
+                ids=[record_id for record_id, _vals in rows])
             self.env.execute_query(SQL(
-                """UPDATE %(table)s SET %(assignments)s
-                     FROM unnest(%(ids)s::int[], %(arrays)s) AS new(id, %(columns)s)
-                    WHERE %(table)s.id = new.id""",
+                "UPDATE %(table)s SET %(assignments)s FROM %(source)s WHERE %(table)s.id = new.id",
                 table=SQL.identifier(self._table),
                 assignments=SQL(", ").join(
-                    SQL("%s = new.%s", SQL.identifier(field.name), SQL.identifier(field.name))
+                    SQL("%s = %s", SQL.identifier(field.name), expressions[field.name])
                     for field in fields),
-                ids=[record_id for record_id, _vals in rows],
-                arrays=SQL(", ").join(_column_arrays(
-                    fields, [vals for _id, vals in rows], lambda _field, value: value)),
-                columns=SQL(", ").join(SQL.identifier(field.name) for field in fields)))
+                source=source))
         return None

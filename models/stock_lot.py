@@ -20,6 +20,10 @@ SERIAL_STATUSES = [
     ("elsewhere", "Not in stock"),
 ]
 
+# What only done moves change: an open line of a serial leaves them as they are.
+SERIAL_DATE_FIELDS = ("receipt_date", "delivery_date", "last_partner_id",
+                      "warranty_start_date", "warranty_end_date")
+
 
 class StockLot(models.Model):
     _name = "stock.lot"
@@ -36,19 +40,19 @@ class StockLot(models.Model):
 
     move_line_ids = fields.One2many("stock.move.line", "lot_id", string="Moves")
     serial_status = fields.Selection(
-        SERIAL_STATUSES, string="Status", compute="_compute_serial_history", store=True,
+        SERIAL_STATUSES, string="Status", compute="_compute_serial_status", store=True,
         help="In stock: free in a warehouse. Reserved: on an open transfer. Delivered: at a "
         "customer. Returned to vendor: sent back to a supplier. Scrapped / lost: in an "
         "inventory loss location (scrap, or written off by a count). Not in stock: anywhere "
         "else, or never received.")
     receipt_date = fields.Datetime(
-        compute="_compute_serial_history", store=True,
+        compute="_compute_serial_dates", store=True,
         help="When the unit was first received from a vendor.")
     delivery_date = fields.Datetime(
-        compute="_compute_serial_history", store=True,
+        compute="_compute_serial_dates", store=True,
         help="When the unit was last delivered to a customer.")
     last_partner_id = fields.Many2one(
-        "res.partner", string="Delivered to", compute="_compute_serial_history", store=True,
+        "res.partner", string="Delivered to", compute="_compute_serial_dates", store=True,
         help="The customer this unit was last delivered to.")
     warranty_start_date = fields.Date(compute="_compute_warranty", store=True)
     warranty_end_date = fields.Date(compute="_compute_warranty", store=True)
@@ -124,15 +128,11 @@ class StockLot(models.Model):
                                product=products.browse(product).display_name, lot=name)
                     for product, _company, name in sorted(duplicates, key=str))))
 
-    @api.depends("quant_ids.quantity", "quant_ids.reserved_quantity",
-                 "quant_ids.location_id.usage", "move_line_ids.state", "move_line_ids.date",
-                 "move_line_ids.location_id.usage", "move_line_ids.location_dest_id.usage")
-    def _compute_serial_history(self):
-        """Status, dates and customer from one read of the done move lines of all the lots.
-
-        A unit in a warehouse is in stock (or reserved); otherwise its status is where its
-        last done move took it: a customer, a vendor, an inventory loss (scrap) location.
-        """
+    def _serial_history_rows(self, done_lines_of_lots_in_stock=True):
+        """({lot id: units reserved}, for the lots in stock in a warehouse; the done move
+        lines of the lots (all, or those not in stock) as (lot id, date, source usage,
+        destination usage, partner of the transfer), oldest first): plain rows of two
+        queries, not records: thousands of lots are computed at once (a validation)."""
         lot_ids = [lot_id for lot_id in self._ids if isinstance(lot_id, int)]  # not drafts
         self.env["stock.move.line"].flush_model(
             ["lot_id", "state", "date", "location_id", "location_dest_id", "picking_id"])
@@ -140,23 +140,6 @@ class StockLot(models.Model):
             ["lot_id", "location_id", "quantity", "reserved_quantity"])
         self.env["stock.location"].flush_model(["usage"])
         self.env["stock.picking"].flush_model(["partner_id"])
-        # Plain rows, not records: thousands of lots are computed at once (a validation).
-        first_receipt, last_destination, last_delivery = {}, {}, {}
-        for lot_id, date, source, destination, partner_id in self.env.execute_query(SQL(
-                """SELECT line.lot_id, line.date, source.usage, destination.usage,
-                          picking.partner_id
-                     FROM stock_move_line line
-                     JOIN stock_location source ON source.id = line.location_id
-                     JOIN stock_location destination ON destination.id = line.location_dest_id
-                     LEFT JOIN stock_picking picking ON picking.id = line.picking_id
-                    WHERE line.lot_id = ANY(%s) AND line.state = 'done'
-                    ORDER BY line.date, line.id""", lot_ids)):
-            if source == "supplier":
-                first_receipt.setdefault(lot_id, date)
-            if destination == "customer":
-                last_delivery[lot_id] = (date, partner_id)
-            last_destination[lot_id] = destination
-        # {lot: units reserved} for the lots in stock in a warehouse
         reserved_in_stock = dict(self.env.execute_query(SQL(
             """SELECT quant.lot_id, SUM(quant.reserved_quantity)
                  FROM stock_quant quant
@@ -164,24 +147,69 @@ class StockLot(models.Model):
                 WHERE quant.lot_id = ANY(%s) AND location.usage = 'internal'
                   AND quant.quantity > 0
                 GROUP BY quant.lot_id""", lot_ids)))
-        statuses = {"customer": "delivered", "supplier": "returned", "inventory": "scrapped"}
-        lots_by_values = defaultdict(list)  # values -> lots: assigned a group at a time
+        if not done_lines_of_lots_in_stock:
+            lot_ids = [lot_id for lot_id in lot_ids if lot_id not in reserved_in_stock]
+        done_lines = lot_ids and self.env.execute_query(SQL(
+            """SELECT line.lot_id, line.date, source.usage, destination.usage,
+                      picking.partner_id
+                 FROM stock_move_line line
+                 JOIN stock_location source ON source.id = line.location_id
+                 JOIN stock_location destination ON destination.id = line.location_dest_id
+                 LEFT JOIN stock_picking picking ON picking.id = line.picking_id
+                WHERE line.lot_id = ANY(%s) AND line.state = 'done'
+                ORDER BY line.date, line.id""", lot_ids))
+        return reserved_in_stock, done_lines
+
+    def _assign_by_values(self, fnames, values_of_lot):
+        """Give each lot the values `values_of_lot(lot id)` of `fnames`, a group of lots with
+        the same values at a time (thousands of lots, a few distinct values)."""
+        lots_by_values = defaultdict(list)
         for lot_id in self._ids:
-            in_stock = lot_id in reserved_in_stock
-            if in_stock:
-                status = "reserved" if reserved_in_stock[lot_id] > 0 else "in_stock"
-            else:
-                status = statuses.get(last_destination.get(lot_id), "elsewhere")
-            # A unit back in stock (returned) is no longer delivered: no customer shown,
-            # no customer warranty running, until it is delivered again.
-            delivery_date, partner_id = (False, False) if in_stock else last_delivery.get(
-                lot_id, (False, False))
-            lots_by_values[first_receipt.get(lot_id, False), delivery_date, partner_id,
-                           status].append(lot_id)
-        for (receipt, delivery_date, partner_id, status), ids in lots_by_values.items():
+            lots_by_values[values_of_lot(lot_id)].append(lot_id)
+        for values, ids in lots_by_values.items():
             lots = self.browse(ids)
-            lots.receipt_date, lots.delivery_date = receipt, delivery_date
-            lots.last_partner_id, lots.serial_status = partner_id, status
+            for fname, value in zip(fnames, values, strict=True):
+                lots[fname] = value
+
+    @api.depends("quant_ids.quantity", "quant_ids.reserved_quantity",
+                 "quant_ids.location_id.usage", "move_line_ids.state",
+                 "move_line_ids.location_dest_id.usage")
+    def _compute_serial_status(self):
+        """A unit in a warehouse is in stock (or reserved); otherwise its status is where its
+        last done move took it: a customer, a vendor, an inventory loss (scrap) location.
+        Its own computation: a reservation changes the status, never the dates."""
+        reserved_in_stock, done_lines = self._serial_history_rows(
+            done_lines_of_lots_in_stock=False)
+        last_destination = {lot_id: destination
+                            for lot_id, _date, _source, destination, _partner in done_lines}
+        statuses = {"customer": "delivered", "supplier": "returned", "inventory": "scrapped"}
+
+        def status(lot_id):
+            if lot_id in reserved_in_stock:
+                return ("reserved" if reserved_in_stock[lot_id] > 0 else "in_stock",)
+            return (statuses.get(last_destination.get(lot_id), "elsewhere"),)
+
+        self._assign_by_values(["serial_status"], status)
+
+    @api.depends("quant_ids.quantity", "quant_ids.location_id.usage", "move_line_ids.state",
+                 "move_line_ids.date", "move_line_ids.location_id.usage",
+                 "move_line_ids.location_dest_id.usage")
+    def _compute_serial_dates(self):
+        """First receipt from a vendor; last delivery to a customer, and who to. A unit back
+        in stock (returned) is no longer delivered: no customer shown, no customer warranty
+        running, until it is delivered again."""
+        in_stock, done_lines = self._serial_history_rows()
+        first_receipt, last_delivery = {}, {}
+        for lot_id, date, source, destination, partner_id in done_lines:
+            if source == "supplier":
+                first_receipt.setdefault(lot_id, date)
+            if destination == "customer":
+                last_delivery[lot_id] = (date, partner_id)
+        self._assign_by_values(
+            ["receipt_date", "delivery_date", "last_partner_id"],
+            lambda lot_id: (first_receipt.get(lot_id, False), *(
+                (False, False) if lot_id in in_stock
+                else last_delivery.get(lot_id, (False, False)))))
 
     @api.model
     def _compute_serial_history_at_once(self):
@@ -192,7 +220,8 @@ class StockLot(models.Model):
         StockQuant._batched_validation_enabled)."""
         if not self.env["stock.quant"]._batched_validation_enabled():
             return
-        for field in (self._fields["serial_status"], self._fields["location_id"]):
+        for fname in ("serial_status", "receipt_date", "location_id"):
+            field = self._fields[fname]
             lots = self.env.records_to_compute(field)
             if lots:
                 field.compute_value(lots)

@@ -4,7 +4,13 @@ from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .set_wise import create_with_known_values, records_to_check_one_by_one, update_set_wise
+from .set_wise import (
+    create_with_known_values,
+    recomputations_dropped,
+    records_to_check_one_by_one,
+    update_set_wise,
+)
+from .stock_lot import SERIAL_DATE_FIELDS
 
 # Fields of a done serial line that say where a unit went: an edit re-runs the rules.
 DONE_SERIAL_FIELDS = frozenset({
@@ -67,19 +73,32 @@ class StockMoveLine(models.Model):
                 move.quantity + units[move.id], move.product_uom_qty) >= 0
             else "partially_available" for move in reserving}
         now = self.env.cr.now()
-        lines = create_with_known_values(self, [
-            {**vals, "quantity_product_uom": vals["quantity"], "date": now,
-             "state": expected[vals["move_id"]]} for vals in vals_list],
-            {"stock", "stock_account"},
-            enabled=self.env["stock.quant"]._batched_validation_enabled())
-        if lines is None:
-            return self.with_context(serial_reservation_set_wise=True).create(vals_list)
-        reserving._recompute_state()
-        mispredicted = moves.filtered(lambda move: move.state != expected[move.id])
-        if mispredicted:
-            # Odoo decided otherwise (a move it does not recompute): its lines follow it.
-            self.env.add_to_compute(self._fields["state"], lines.filtered(
-                lambda line: line.move_id in mispredicted))
+        # Open lines leave the serials' dates as they are (only done lines change them).
+        with recomputations_dropped(self.env["stock.lot"], SERIAL_DATE_FIELDS):
+            lines = create_with_known_values(self, [
+                {**vals, "quantity_product_uom": vals["quantity"], "date": now,
+                 "state": expected[vals["move_id"]]} for vals in vals_list],
+                {"stock", "stock_account"},
+                enabled=self.env["stock.quant"]._batched_validation_enabled())
+            if lines is None:
+                return self.with_context(serial_reservation_set_wise=True).create(vals_list)
+            reserving._recompute_state()
+        predicted = {move.id for move in moves if move.state == expected[move.id]}
+
+        def lines_where(condition):
+            return lines.browse([line_id for line_id, vals
+                                 in zip(lines._ids, vals_list, strict=True) if condition(vals)])
+
+        # A move whose state changed had Odoo mark all its lines for recomputation: the new
+        # lines already hold what it would give them (their move's state, and `picked`,
+        # which follows the state and which it never unsets).
+        self.env.remove_to_compute(self._fields["state"], lines_where(
+            lambda vals: vals["move_id"] in predicted))
+        self.env.remove_to_compute(self._fields["picked"], lines_where(
+            lambda vals: vals["move_id"] in predicted and vals.get("picked")))
+        # Odoo decided otherwise (a move it does not recompute): its lines follow it.
+        self.env.add_to_compute(self._fields["state"], lines_where(
+            lambda vals: vals["move_id"] not in predicted))
         return lines
 
     def _move_to_substitute_units(self, taken, freed, reservation_changes):
