@@ -255,25 +255,38 @@ class StockMoveLine(models.Model):
                                        or line.picking_type_id.use_existing_lots))
 
     def _serial_shortages(self):
-        """{move: units without a serial} for the serialized units of these lines."""
+        """{move: units without a serial} for the serialized units of these lines; a line
+        added to a transfer without a move (Odoo makes its move at validation) counts
+        under (product, transfer)."""
         shortages = Counter()
         for line in self._serial_lines():
             if not line.lot_id and not line.lot_name:
-                shortages[line.move_id] += int(line.quantity_product_uom)
+                shortages[line.move_id or (line.product_id, line.picking_id)] += int(
+                    line.quantity_product_uom)
         return shortages
 
     def _raise_serial_shortages(self):
         shortages = self._serial_shortages()
         if not shortages:
             return
+
+        def shortage(key, missing):
+            if isinstance(key, tuple):
+                product, picking = key
+                return self.env._("- %(product)s: %(missing)s units without a serial "
+                                  "(%(transfer)s)", product=product.display_name,
+                                  missing=missing, transfer=picking.name)
+            return self.env._("- %(product)s: %(missing)s of %(units)s units without a "
+                              "serial (%(transfer)s)", product=key.product_id.display_name,
+                              missing=missing, units=key._serial_units(),
+                              transfer=key.picking_id.name)
+
         message = self.env._(
             "Every serialized unit needs its serial number before validation:\n%s",
-            "\n".join(self.env._("- %(product)s: %(missing)s of %(units)s units without a "
-                                 "serial (%(transfer)s)",
-                                 product=move.product_id.display_name, missing=missing,
-                                 units=move._serial_units(), transfer=move.picking_id.name)
-                      for move, missing in shortages.items()))
-        raise SerialsMissingError(message, next(iter(shortages)).id)
+            "\n".join(shortage(key, missing) for key, missing in shortages.items()))
+        # The web client's "Enter Serials" opens the dialog on the first move missing some.
+        move_id = next((key.id for key in shortages if not isinstance(key, tuple)), False)
+        raise SerialsMissingError(message, move_id)
 
     def _check_serial_rules(self):
         """Refuse serialized lines without a serial, with more than one unit per serial,

@@ -55,6 +55,23 @@ class TestReceiptSerials(SerialCase):
         self.assertEqual(caught.exception.args[1], self.move.id, "the move to open the dialog on")
         self.assertNotEqual(self.receipt.state, "done")
 
+    def test_line_without_a_move_is_named_too(self):
+        """A line of the transfer without a move (Odoo's "clear" of a move's lines detaches
+        them; validation makes them a move) is counted under its product and transfer,
+        with no move to open the dialog on."""
+        self.move.set_serials_from_text("SN-1-SN-10")
+        self.env["stock.move.line"].create({
+            "picking_id": self.receipt.id, "product_id": self.serial_product.id,
+            "product_uom_id": self.serial_product.uom_id.id, "quantity": 2,
+            "location_id": self.move.location_id.id,
+            "location_dest_id": self.move.location_dest_id.id}).move_id = False
+        with self.assertRaises(UserError) as caught:
+            self.receipt.button_validate()
+        self.assertIn(f"{self.serial_product.display_name}: 2 units without a serial "
+                      f"({self.receipt.name})", caught.exception.args[0])
+        self.assertFalse(caught.exception.args[1])
+        self.assertNotEqual(self.receipt.state, "done")
+
     def test_rule_holds_without_the_form(self):
         """Code that skips button_validate's checks meets the same rule in _action_done."""
         self.move.picked = True
