@@ -258,9 +258,11 @@ class StockMove(models.Model):
         """Each serial must be a unit of this product in stock where the move takes from,
         not chosen by another transfer."""
         names = check.serials
+        # The product too: Odoo's constraints on the lines created next read it.
         lots = self.env["stock.lot"].search_fetch(
             [("product_id", "=", self.product_id.id), ("name", "in", names),
-             ("company_id", "in", [self.company_id.id, False])], ["name", "location_id"])
+             ("company_id", "in", [self.company_id.id, False])],
+            ["name", "location_id", "product_id"])
         check.lots = {lot.name: lot.id for lot in lots}
         missing = [name for name in names if name not in check.lots]
         if missing:
