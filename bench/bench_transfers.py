@@ -1,17 +1,20 @@
 """Whole transfers as a user lives them: entry of N serials, then validation.
 
-For each N, four scenarios run interleaved in one database, each in a savepoint rolled
-back afterwards: Odoo's native receipt ("Import Serials", then Validate), ours (our entry,
-then Validate), Odoo's native delivery (its own reservation, then Validate) and ours (our
-entry on the delivery move, then Validate). Entry and validation are timed separately,
-with their query counts, and the result is checked: N lots, N done lines of one unit, the
-quants where they belong.
+For each N, Odoo's native receipt ("Import Serials", then Validate) and ours (our entry,
+then Validate) run one after the other, then Odoo's native delivery (its own
+reservation, then Validate) and ours (our entry on the delivery move, then Validate), each
+in a savepoint rolled back afterwards. The units delivered are in stock beforehand,
+committed as units received in an earlier transaction are, and removed after both
+deliveries. Entry and validation are timed separately, with their query counts, and the
+result is checked: N lots, N done lines of one unit, the quants where they belong.
 """
 
 import time
+from contextlib import contextmanager
 
 from bench_deliveries import insert_lots
 from bench_receipts import native_import_lines
+from harness import odoo_env
 
 from odoo.addons.stock_serial_tracking.models.stock_quant import BATCHED_VALIDATION_PARAM
 from odoo.addons.stock_serial_tracking.models.stock_serial_validation import (
@@ -38,8 +41,10 @@ def timed(env, function):
 
 def timed_with_cpu(env, function):
     """Wall time, query count and this process's CPU time (PostgreSQL's not included): the
-    CPU time says what the wall time would be on cores not shared with other jobs."""
+    CPU time says what the wall time would be on cores not shared with other jobs. Like a
+    request, `function` starts with an empty cache."""
     env.flush_all()
+    env.invalidate_all()
     queries = env.cr.sql_log_count
     start, cpu = time.perf_counter(), time.process_time()
     function()
@@ -54,10 +59,20 @@ def serial_product(env, name):
 
 
 def new_picking(env, product, quantity, picking_type, source, destination):
-    """A confirmed transfer of `quantity` units, not reserved yet."""
+    """A confirmed transfer of `quantity` units, not reserved yet.
+
+    Its type reserves on request ("Check Availability"), so confirming it leaves the
+    stock untouched: in use the serials are chosen in a later request than the
+    confirmation. (Reserving at confirmation and unreserving, in the benchmark's one
+    transaction, took a minute per 10,000 units and rewrote every unit in that
+    transaction, which PostgreSQL then checks again at each later update.) A receipt's
+    lines, made at confirmation, are removed: the entries make their own.
+    """
+    picking_type = env.ref(picking_type)
+    picking_type.reservation_method = "manual"
     locations = {"location_id": env.ref(source).id, "location_dest_id": env.ref(destination).id}
     picking = env["stock.picking"].create({
-        "picking_type_id": env.ref(picking_type).id, **locations,
+        "picking_type_id": picking_type.id, **locations,
         "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": quantity,
                              **locations})],
     })
@@ -92,14 +107,15 @@ def check_transfer(env, picking, size, destination):
         raise AssertionError(f"{picking.name}: " + "; ".join(problems))
 
 
-def run_scenario(env, transfer, entry, product_name, destination, size, native):
-    """Entry then validation of a fresh transfer, checked, then rolled back.
+def run_scenario(env, transfer, entry, destination, size, native):
+    """Entry then validation of a fresh transfer (`transfer(env)`), checked, then rolled
+    back.
 
     `native` validates as Odoo does, a line at a time (the addon's batched validation off).
     """
     with env.cr.savepoint(flush=False) as savepoint:
         env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, str(not native))
-        picking = transfer(env, serial_product(env, product_name), size)
+        picking = transfer(env)
         entry_time, entry_queries = timed(env, entry(env, picking))
         validate_time, validate_queries, validate_cpu = timed_with_cpu(
             env, picking.button_validate)
@@ -116,9 +132,34 @@ def receipt(env, product, size):
 
 
 def delivery(env, product, size):
-    insert_lots(env, product, size, f"BD{size}-", in_stock=True)
     return new_picking(env, product, size, "stock.picking_type_out",
                        "stock.stock_location_stock", "stock.stock_location_customers")
+
+
+@contextmanager
+def committed_stock(config_file, database, size):
+    """A serialized product with `size` units in stock, committed as units received in an
+    earlier transaction are; removed afterwards. Yields the product's id.
+
+    Units inserted in the transaction that ships them would cost more to ship than in
+    use: PostgreSQL checks the foreign keys of a row again when its own transaction
+    updates it (reservations, statuses), and skips that for older rows.
+    """
+    with odoo_env(config_file, database) as env:
+        product = serial_product(env, f"Bench stock {size}")
+        insert_lots(env, product, size, f"BD{size}-", in_stock=True)
+        env.cr.commit()
+        product_id, template_id = product.id, product.product_tmpl_id.id
+    try:
+        yield product_id
+    finally:
+        with odoo_env(config_file, database) as env:
+            for table in ("stock_quant", "stock_lot", "product_product"):
+                env.cr.execute(SQL("DELETE FROM %s WHERE %s = %s", SQL.identifier(table),
+                                   SQL.identifier("id" if table == "product_product"
+                                                  else "product_id"), product_id))
+            env.cr.execute(SQL("DELETE FROM product_template WHERE id = %s", template_id))
+            env.cr.commit()
 
 
 def new_serials(size):
@@ -147,29 +188,38 @@ def our_delivery_entry(env, picking):
     return lambda: picking.move_ids.set_serials_from_text(text, spans=False)
 
 
-SCENARIOS = [  # operation, variant, transfer, entry, destination
-    ("receive", "native", receipt, native_receive_entry, "stock.stock_location_stock"),
-    ("receive", "ours", receipt, our_receive_entry, "stock.stock_location_stock"),
-    ("deliver", "native", delivery, native_delivery_entry, "stock.stock_location_customers"),
-    ("deliver", "ours", delivery, our_delivery_entry, "stock.stock_location_customers"),
-]
+def compare(env, operation, size, transfer, entries, destination):
+    """Odoo's path, then ours, on the same kind of transfer (`transfer(env)`)."""
+    row = TransferRow(size, operation)
+    for variant, entry in zip(("native", "ours"), entries, strict=True):
+        row.timings[variant] = run_scenario(env, transfer, entry, env.ref(destination), size,
+                                            native=variant == "native")
+        entry_time, _queries, validate, _queries, cpu = row.timings[variant]
+        print(f"  {size:,} {operation} {variant}: entry {entry_time:.2f} s, validate "
+              f"{validate:.2f} s ({cpu:.2f} s CPU)", flush=True)
+    return row
 
 
-def run(env, sizes, operations=("receive", "deliver")):
+def run(config_file, database, sizes, operations=("receive", "deliver")):
+    """Each in sessions of its own, none holding back the cleanup of the others' rows."""
     rows = []
     for size in sizes:
-        by_operation = {}
-        for operation, variant, transfer, entry, destination in SCENARIOS:
-            if operation not in operations:
-                continue
-            row = by_operation.setdefault(operation, TransferRow(size, operation))
-            row.timings[variant] = run_scenario(
-                env, transfer, entry, f"Bench {operation} {variant} {size}",
-                env.ref(destination), size, native=variant == "native")
-            entry, _queries, validate, _queries, cpu = row.timings[variant]
-            print(f"  {size:,} {operation} {variant}: entry {entry:.2f} s, validate "
-                  f"{validate:.2f} s ({cpu:.2f} s CPU)", flush=True)
-        rows += by_operation.values()
+        if "receive" in operations:
+            with odoo_env(config_file, database) as env:
+                rows.append(compare(
+                    env, "receive", size,
+                    lambda env, size=size: receipt(env, serial_product(
+                        env, f"Bench receipt {size}"), size),
+                    (native_receive_entry, our_receive_entry), "stock.stock_location_stock"))
+        if "deliver" in operations:
+            with (committed_stock(config_file, database, size) as product_id,
+                  odoo_env(config_file, database) as env):
+                rows.append(compare(
+                    env, "deliver", size,
+                    lambda env, size=size, product_id=product_id: delivery(
+                        env, env["product.product"].browse(product_id), size),
+                    (native_delivery_entry, our_delivery_entry),
+                    "stock.stock_location_customers"))
     return rows
 
 
@@ -211,51 +261,3 @@ def run_background(env, size=100_000):
     print(f"| {size:,} serials | entry {entry_time:.1f} s ({entry_queries:,} queries) "
           f"| Validate (queues the job) {queue_time:.1f} s | background job {job_time:.1f} s "
           f"({job_cpu:.1f} s CPU, {job_queries:,} queries) |")
-
-
-def run_committed_stock(config_file, database, sizes):
-    """Deliveries of units received in an earlier, committed transaction, as in use.
-
-    In the `transfers` suite the units are inserted in the transaction that ships them,
-    and PostgreSQL checks the foreign keys of a row again when it updates a row inserted
-    by its own transaction (it skips that for older rows): the reservations and statuses
-    written by the entry and the validation cost more there than in use. Here the stock
-    is committed first and removed afterwards; each delivery still runs in a rolled-back
-    savepoint, Odoo's path and ours in turn.
-    """
-    from harness import odoo_env
-
-    rows = []
-    for size in sizes:
-        with odoo_env(config_file, database) as env:
-            product = serial_product(env, f"Bench committed stock {size}")
-            insert_lots(env, product, size, f"BC{size}-", in_stock=True)
-            env.cr.commit()
-            product_id, template_id = product.id, product.product_tmpl_id.id
-        try:
-            with odoo_env(config_file, database) as env:
-                row = TransferRow(size, "deliver")
-                for variant, entry in (("native", native_delivery_entry),
-                                       ("ours", our_delivery_entry)):
-                    row.timings[variant] = run_scenario(
-                        env, lambda env, _product, size, product_id=product_id: new_picking(
-                            env, env["product.product"].browse(product_id), size,
-                            "stock.picking_type_out", "stock.stock_location_stock",
-                            "stock.stock_location_customers"),
-                        entry, f"Bench committed {variant} {size}",
-                        env.ref("stock.stock_location_customers"), size,
-                        native=variant == "native")
-                    entry_time, _queries, validate, _queries, cpu = row.timings[variant]
-                    print(f"  {size:,} deliver of committed stock, {variant}: entry "
-                          f"{entry_time:.2f} s, validate {validate:.2f} s ({cpu:.2f} s CPU)",
-                          flush=True)
-                rows.append(row)
-        finally:
-            with odoo_env(config_file, database) as env:
-                for table in ("stock_quant", "stock_lot", "product_product"):
-                    env.cr.execute(SQL("DELETE FROM %s WHERE %s = %s", SQL.identifier(table),
-                                       SQL.identifier("id" if table == "product_product"
-                                                      else "product_id"), product_id))
-                env.cr.execute(SQL("DELETE FROM product_template WHERE id = %s", template_id))
-                env.cr.commit()
-    return rows

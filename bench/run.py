@@ -1,7 +1,7 @@
 """`make bench`: python bench/run.py CONFIG DATABASE [PLAIN_DATABASE] — prints Markdown tables.
 
 Environment: BENCH_SUITES (comma-separated, default "steps,transfers,plain"; "background"
-adds the 100,000-serial receipt, "committed" deliveries of stock committed beforehand),
+adds the 100,000-serial receipt),
 BENCH_SIZES (serials per transfer, default "1000,5000,10000"), BENCH_OPERATIONS (default
 "receive,deliver"), BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
 """
@@ -69,23 +69,19 @@ def main(config_file, database, plain_database=None):
             results.print_table()
             met = results.all_met
             print()
-        if "transfers" in suites:
-            from bench_transfers import print_table
-            from bench_transfers import run as transfers
+    if "transfers" in suites:
+        from bench_transfers import print_table
+        from bench_transfers import run as transfers
 
-            operations = os.environ.get("BENCH_OPERATIONS", "receive,deliver").split(",")
-            print_table(transfers(env, sizes, operations))
-            print()
-        if "committed" in suites:
-            from bench_transfers import print_table, run_committed_stock
+        operations = os.environ.get("BENCH_OPERATIONS", "receive,deliver").split(",")
+        print_table(transfers(config_file, database, sizes, operations))
+        print()
+    if "background" in suites:
+        from bench_transfers import run_background
 
-            print_table(run_committed_stock(config_file, database, sizes))
-            print()
-        if "background" in suites:
-            from bench_transfers import run_background
-
+        with odoo_env(config_file, database) as env:
             run_background(env, int(os.environ.get("BENCH_BACKGROUND_SIZE", "100000")))
-            print()
+        print()
     if "plain" in suites and plain_database:
         met = plain_overhead(config_file, database, plain_database) and met
     if not met:
