@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from odoo import models
 from odoo.orm.models import UPDATE_BATCH_SIZE
-from odoo.tools import SQL
+from odoo.tools import SQL, unique
 
 # Column types whose values psycopg2 passes as typed arrays as they are (not jsonb, whose
 # values need wrapping, nor translated or company-dependent fields, which merge values).
@@ -64,23 +64,24 @@ def _once_per_value(convert):
 
 def _same_for_all(values):
     first = values[0]
-    return all(value == first and type(value) is type(first) for value in values)
+    return values.count(first) == len(values) and {type(value) for value in values} == {
+        type(first)}
 
 
-def _rows_as_set(fields, rows, convert, ids=None):
-    """The values of `fields` in `rows` as a set of rows for an INSERT or UPDATE: returns
-    ({field name: SQL expression of its value}, SQL source of the rows). Values that differ
-    from row to row come from arrays (`unnest`; `new.id` from `ids` if given); a value
-    the same in every row (the move, the product, the date, the user: most columns of a
-    unit's line) is sent once: ten thousand copies of it cost more to send and parse than
-    the rows' own values."""
+def _rows_as_set(fields, columns, convert, ids=None):
+    """The values of `fields` (`columns`: field name -> values, row by row) as a set of
+    rows for an INSERT or UPDATE: returns ({field name: SQL expression of its value},
+    SQL source of the rows). Values that differ from row to row come from arrays
+    (`unnest`; `new.id` from `ids` if given); a value the same in every row (the move,
+    the product, the date, the user: most columns of a unit's line) is sent once: ten
+    thousand copies of it cost more to send and parse than the rows' own values."""
     convert = _once_per_value(convert)
     expressions, names, arrays = {}, [], []
     if ids is not None:
         names.append(SQL.identifier("id"))
         arrays.append(SQL("%s::int4[]", list(ids)))
     for field in fields:
-        values = [row[field.name] for row in rows]
+        values = columns[field.name]
         column_type = SQL(field.column_type[1])
         if _same_for_all(values):
             expressions[field.name] = SQL("%s::%s", convert(field, values[0]), column_type)
@@ -89,7 +90,7 @@ def _rows_as_set(fields, rows, convert, ids=None):
         names.append(SQL.identifier(field.name))
         arrays.append(SQL("%s::%s[]", [convert(field, value) for value in values], column_type))
     source = (SQL("unnest(%s) AS new(%s)", SQL(", ").join(arrays), SQL(", ").join(names))
-              if arrays else SQL("generate_series(1, %s)", len(rows)))
+              if arrays else SQL("generate_series(1, %s)", len(next(iter(columns.values())))))
     return expressions, source
 
 
@@ -100,6 +101,27 @@ def _forget_inverses(records, fields):
     for field in fields:
         for inverse in records.pool.field_inverses[field]:
             inverse._invalidate_cache(records.env)
+
+
+def _add_to_inverses(records, fields, columns):
+    """Add new `records` to the cached one2many lists that their `fields` (values in
+    `columns`) are the inverse of, as Odoo's create does: a move's lines read before
+    stay known. A list not in cache is read when needed; a list with a domain is
+    forgotten (which records it keeps is Odoo's to say)."""
+    for field in fields:
+        for inverse in records.pool.field_inverses[field]:
+            comodel = records.env[inverse.model_name]
+            if not inverse.get_comodel_domain(comodel).is_true():
+                inverse._invalidate_cache(records.env)
+                continue
+            cached = inverse._get_cache(records.env)
+            new_ids = defaultdict(list)  # record of the list -> ids added
+            for record_id, value in zip(records._ids, columns[field.name], strict=True):
+                if value in cached:
+                    new_ids[value].append(record_id)
+            for value, ids in new_ids.items():
+                inverse._update_cache(comodel.browse(value),
+                                      tuple(unique(cached[value] + tuple(ids))))
 
 
 def create_with_known_values(model, vals_list, create_modules, enabled=True):
@@ -133,8 +155,10 @@ def create_with_known_values(model, vals_list, create_modules, enabled=True):
     now = model.env.cr.now()
     log_values = {"create_uid": model.env.uid, "create_date": now,
                   "write_uid": model.env.uid, "write_date": now}
-    rows = [{**vals, **log_values} for vals in vals_list]
-    expressions, source = _rows_as_set(fields_given, rows, lambda field, value:
+    columns = {field.name: [log_values[field.name]] * len(vals_list)
+               if field.name in log_values else [vals[field.name] for vals in vals_list]
+               for field in fields_given}
+    expressions, source = _rows_as_set(fields_given, columns, lambda field, value:
                                        field.convert_to_column_insert(value, model))
     model.env.cr.execute(SQL(
         "INSERT INTO %s (%s) SELECT %s FROM %s RETURNING id",
@@ -147,12 +171,16 @@ def create_with_known_values(model, vals_list, create_modules, enabled=True):
     to_cache = _once_per_value(lambda field, value: field.convert_to_cache(value, records))
     for field in model._fields.values():
         if field.name in keys:
-            field._insert_cache(records, [to_cache(field, row[field.name]) for row in rows])
+            values = columns[field.name]
+            field._insert_cache(records, [to_cache(field, values[0])] * len(records)
+                                if _same_for_all(values)
+                                else [to_cache(field, value) for value in values])
         elif field.store and field.type in ("one2many", "many2many"):
             field._insert_cache(records, [()] * len(records))
         elif field.store:
             field._insert_cache(records, [None] * len(records))
-    _forget_inverses(records, fields_given)
+    _add_to_inverses(records, [field for field in fields_given if field.type == "many2one"],
+                     columns)
     computed = [model._fields[name] for name in filled_by_odoo if model._fields[name].compute]
     with model.env.protecting(computed, records):
         records.modified(keys, create=True)
@@ -223,8 +251,9 @@ class SetWiseFlush(models.AbstractModel):
                       )._write_multi([vals for _id, vals in rows])
                 continue
             expressions, source = _rows_as_set(
-                fields, [vals for _id, vals in rows], lambda _field, value: value,
-                ids=[record_id for record_id, _vals in rows])
+                fields, {field.name: [vals[field.name] for _id, vals in rows]
+                         for field in fields},
+                lambda _field, value: value, ids=[record_id for record_id, _vals in rows])
             self.env.execute_query(SQL(
                 "UPDATE %(table)s SET %(assignments)s FROM %(source)s WHERE %(table)s.id = new.id",
                 table=SQL.identifier(self._table),

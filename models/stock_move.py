@@ -263,7 +263,9 @@ class StockMove(models.Model):
             [("product_id", "=", self.product_id.id), ("name", "in", names),
              ("company_id", "in", [self.company_id.id, False])],
             ["name", "location_id", "product_id"])
-        check.lots = {lot.name: lot.id for lot in lots}
+        # Plain values, not records: thousands of serials.
+        names_by_id = dict(zip(lots._ids, lots.mapped("name"), strict=True))
+        check.lots = {name: lot_id for lot_id, name in names_by_id.items()}
         missing = [name for name in names if name not in check.lots]
         if missing:
             others = {lot.name: lot.product_id for lot in self.env["stock.lot"].search_fetch(
@@ -284,13 +286,13 @@ class StockMove(models.Model):
             [("lot_id", "in", lots.ids), ("move_id", "!=", self.id), ("quantity", ">", 0),
              ("state", "not in", ("done", "cancel"))], ["lot_id", "picked", "picking_id"])
         chosen_elsewhere = {line.lot_id.id: line for line in claims if line.picked}
-        names_by_id = {lot.id: lot.name for lot in lots}
         for quant_id, lot_id, location_id, quantity, _reserved in quant_rows:
             if quantity >= 1 and lot_id not in chosen_elsewhere:
                 check.quants.setdefault(names_by_id[lot_id], (quant_id, location_id))
         check.taken_over = [line.id for line in claims
                             if not line.picked and line.lot_id.name in check.quants]
-        for lot in lots.filtered(lambda lot: lot.name not in check.quants):
+        for lot in lots.browse([lot_id for lot_id, name in names_by_id.items()
+                                if name not in check.quants]):
             usage = lot.location_id.usage
             if lot.id in chosen_elsewhere:
                 line = chosen_elsewhere[lot.id]
