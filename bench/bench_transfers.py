@@ -194,9 +194,10 @@ def compare(env, operation, size, transfer, entries, destination):
     for variant, entry in zip(("native", "ours"), entries, strict=True):
         row.timings[variant] = run_scenario(env, transfer, entry, env.ref(destination), size,
                                             native=variant == "native")
-        entry_time, _queries, validate, _queries, cpu = row.timings[variant]
-        print(f"  {size:,} {operation} {variant}: entry {entry_time:.2f} s, validate "
-              f"{validate:.2f} s ({cpu:.2f} s CPU)", flush=True)
+        entry_time, entry_queries, validate, validate_queries, cpu = row.timings[variant]
+        print(f"  {size:,} {operation} {variant}: entry {entry_time:.2f} s ({entry_queries:,} "
+              f"queries), validate {validate:.2f} s ({cpu:.2f} s CPU, {validate_queries:,} "
+              "queries)", flush=True)
     return row
 
 
