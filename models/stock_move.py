@@ -15,6 +15,7 @@ from ..tools.serial_parser import (
 )
 from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
+from .set_wise import update_set_wise
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 MAX_LISTED_PROBLEMS = 100
@@ -417,13 +418,32 @@ class StockMove(models.Model):
         # no quantity or reservation changes.
         lines = self.move_line_ids
         reused = lines.filtered(lambda line: line.quantity_product_uom == 1)[:len(vals_list)]
+        named = []  # (line, serial name): lines whose lot stays (none, or the one given)
         for line, vals in zip(reused, vals_list, strict=False):  # reused may be shorter
-            changes = {"lot_name": vals["lot_name"], "picked": True}
-            if line.lot_id.id != vals["lot_id"]:  # lot_id takes a slower path
-                changes["lot_id"] = vals["lot_id"]
-            line.write(changes)
+            if line.lot_id.id != vals["lot_id"]:  # lot_id takes Odoo's slower write path
+                line.write({"lot_name": vals["lot_name"], "lot_id": vals["lot_id"],
+                            "picked": True})
+            else:
+                named.append((line, vals["lot_name"]))
+        self._name_serial_lines(named)
         (lines - reused).unlink()
         self.env["stock.move.line"]._create_serial_unit_lines(vals_list[len(reused):])
+
+    def _name_serial_lines(self, named):
+        """Give open lines (line, serial name) their serial name and mark them picked.
+
+        Odoo's write on a line only stores a new name (no reservation or valuation
+        follows), but costs half a millisecond a line: with the batched paths, thousands
+        of names are written in one statement, then checked as Odoo's constraints would.
+        """
+        lines = self.env["stock.move.line"].browse([line.id for line, _name in named])
+        if len(lines) > 1 and self.env["stock.quant"]._batched_validation_enabled():
+            update_set_wise(lines, "lot_name", [name or None for _line, name in named])
+            lines._validate_fields(["lot_name"])
+        else:
+            for line, name in named:
+                line.lot_name = name
+        lines.filtered(lambda line: not line.picked).picked = True
 
     def _serial_line_base(self):
         return {

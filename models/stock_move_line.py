@@ -191,27 +191,23 @@ class StockMoveLine(models.Model):
         """A serial is chosen (picked) on one open transfer at a time, whichever client
         picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
         the same unit and over-reserve it; the second one is refused, naming the first."""
-        self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
-                      and line.product_id.tracking == "serial"
-                      and line.state not in ("done", "cancel")
-                      and line.location_id.usage == "internal")._refuse_serials_chosen_elsewhere()
-
-    def _refuse_serials_chosen_elsewhere(self):
-        """The check above, on lines known to be chosen: picked open lines of serials, on
-        transfers, taking units from stock."""
-        if not self:
+        chosen = self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
+                               and line.product_id.tracking == "serial"
+                               and line.state not in ("done", "cancel")
+                               and line.location_id.usage == "internal")
+        if not chosen:
             return
         elsewhere = self.search_fetch(
-            [("lot_id", "in", self.lot_id.ids), ("picked", "=", True),
+            [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
              ("picking_id", "!=", False),
-             ("state", "not in", ("done", "cancel")), ("id", "not in", self.ids),
+             ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
              ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
         holders = {line.lot_id: line for line in elsewhere}
         problems = [self.env._("%(serial)s (%(product)s) is chosen on %(transfer)s",
                                serial=line.lot_id.name, product=line.product_id.display_name,
                                transfer=holders[line.lot_id].picking_id.name
                                or holders[line.lot_id].reference)
-                    for line in self if line.lot_id in holders
+                    for line in chosen if line.lot_id in holders
                     and holders[line.lot_id].move_id != line.move_id]
         if problems:
             raise UserError(self.env._("A serial can be chosen on one transfer at a time:\n%s",
