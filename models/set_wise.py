@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from odoo import models
 from odoo.orm.models import UPDATE_BATCH_SIZE
-from odoo.tools import SQL, unique
+from odoo.tools import SQL
 
 # Column types whose values psycopg2 passes as typed arrays as they are (not jsonb, whose
 # values need wrapping, nor translated or company-dependent fields, which merge values).
@@ -105,23 +105,18 @@ def _forget_inverses(records, fields):
 
 def _add_to_inverses(records, fields, columns):
     """Add new `records` to the cached one2many lists that their `fields` (values in
-    `columns`) are the inverse of, as Odoo's create does: a move's lines read before
-    stay known. A list not in cache is read when needed; a list with a domain is
-    forgotten (which records it keeps is Odoo's to say)."""
+    `columns`) are the inverse of, with Odoo's own `_update_inverses` (what its create
+    does), once per list in cache: a list not in cache is read when needed, and asking
+    for each of thousands of values (one serial per line) would cost more than the read."""
     for field in fields:
-        for inverse in records.pool.field_inverses[field]:
-            comodel = records.env[inverse.model_name]
-            if not inverse.get_comodel_domain(comodel).is_true():
-                inverse._invalidate_cache(records.env)
-                continue
-            cached = inverse._get_cache(records.env)
-            new_ids = defaultdict(list)  # record of the list -> ids added
-            for record_id, value in zip(records._ids, columns[field.name], strict=True):
-                if value in cached:
-                    new_ids[value].append(record_id)
-            for value, ids in new_ids.items():
-                inverse._update_cache(comodel.browse(value),
-                                      tuple(unique(cached[value] + tuple(ids))))
+        inverses = records.pool.field_inverses[field]
+        cached = set().union(*(inverse._get_cache(records.env) for inverse in inverses))
+        ids_by_value = defaultdict(list)
+        for record_id, value in zip(records._ids, columns[field.name], strict=True):
+            if value in cached:
+                ids_by_value[value].append(record_id)
+        for value, ids in ids_by_value.items():
+            field._update_inverses(records.browse(ids), value)
 
 
 def create_with_known_values(model, vals_list, create_modules, enabled=True):
