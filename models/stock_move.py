@@ -74,10 +74,30 @@ class StockMove(models.Model):
             move.serials_complete = move.has_tracking != "serial" or count >= expected
             move.serial_progress = f"{count}/{expected}" if move.has_tracking == "serial" else ""
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["stock.picking"].browse(
+            {vals["picking_id"] for vals in vals_list if vals.get("picking_id")}
+        )._check_serial_validation_lock()
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_serial_validation_lock(vals)
         if "quantity" in vals:
             self._check_done_serial_quantity_unchanged(vals["quantity"])
         return super().write(vals)
+
+    def unlink(self):
+        self._check_serial_validation_lock()
+        return super().unlink()
+
+    def _check_serial_validation_lock(self, vals=None):
+        """No move of a transfer validated in the background changes (moved to one
+        either), whatever the client."""
+        pickings = self.picking_id
+        if vals and vals.get("picking_id"):
+            pickings |= pickings.browse(vals["picking_id"])
+        pickings._check_serial_validation_lock()
 
     def _check_done_serial_quantity_unchanged(self, quantity):
         """Odoo would fill a new quantity of a done move with lines without serials, or ship
@@ -388,6 +408,7 @@ class StockMove(models.Model):
         if self.has_tracking != "serial":
             raise UserError(self.env._("%s is not a serialized product.",
                                        self.product_id.display_name))
+        self._check_serial_validation_lock()
 
     def fill_serials_from_next_serial(self):
         """Give the units still without a serial the next serials of the product."""

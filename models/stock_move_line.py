@@ -37,12 +37,27 @@ class StockMoveLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_serial_validation_lock_of_values(vals_list)
         self.env["stock.lot"]._check_name_is_text(vals_list, "lot_name")
         self._check_done_serial_line_values(vals_list)
         lines = super().create(vals_list)
         lines._check_serials_chosen_once()
         lines.filtered(lambda line: line.state == "done").lot_id._check_single_units()
         return lines
+
+    def unlink(self):
+        self._check_serial_validation_lock_of_values([])
+        return super().unlink()
+
+    def _check_serial_validation_lock_of_values(self, vals_list):
+        """No line of a transfer validated in the background changes (none is added to it
+        or moved to it either), whatever the client."""
+        picking_ids = {vals["picking_id"] for vals in vals_list if vals.get("picking_id")}
+        move_ids = {vals["move_id"] for vals in vals_list if vals.get("move_id")}
+        pickings = self.picking_id | self.env["stock.picking"].browse(picking_ids)
+        if move_ids:
+            pickings |= self.env["stock.move"].browse(move_ids).picking_id
+        pickings._check_serial_validation_lock()
 
     @api.model
     def _create_serial_unit_lines(self, vals_list):
@@ -172,6 +187,7 @@ class StockMoveLine(models.Model):
                                 for move in done.browse({vals["move_id"] for vals in bad}))))
 
     def write(self, vals):
+        self._check_serial_validation_lock_of_values([vals])
         self.env["stock.lot"]._check_name_is_text([vals], "lot_name")
         done_serial = self.browse()
         if DONE_SERIAL_FIELDS.intersection(vals):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .stock_serial_validation import running_validation_pickings
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -100,15 +102,16 @@ class StockPicking(models.Model):
 
     def _compute_serial_validation(self):
         latest = {}
-        for job in self.env["stock.serial.validation"].search(  # newest first
+        for validation in self.env["stock.serial.validation"].search(  # newest first
                 [("picking_id", "in", self.ids)]):
-            latest.setdefault(job.picking_id, job)
+            latest.setdefault(validation.picking_id, validation)
         for picking in self:
-            job = latest.get(picking, self.env["stock.serial.validation"])
-            picking.serial_validation_id = job
-            picking.serial_validation_state = job.state
-            picking.serial_validation_progress = job.progress
-            picking.serial_validation_error = job.error
+            validation = latest.get(picking, self.env["stock.serial.validation"])
+            picking.serial_validation_id = validation
+            picking.serial_validation_state = validation.state
+            picking.serial_validation_progress = (
+                100 if validation.state == "done" else validation.progress)
+            picking.serial_validation_error = validation.error
 
     def _serial_unit_count(self):
         self.ensure_one()
@@ -116,21 +119,41 @@ class StockPicking(models.Model):
             lambda line: line.product_id.tracking == "serial" and line.quantity > 0))
 
     def _check_serial_validation_lock(self):
-        """While validated in the background, a transfer cannot change (but by the job)."""
-        locked = self.filtered("serial_validation_locked")
-        if locked and not self.env.context.get("serial_validation_job_id"):
-            job = locked[0].serial_validation_id
+        """While validated in the background, a transfer, its moves and its lines cannot
+        change, whoever asks, but by its own job.
+
+        The stored flag spares a query on every write; a job that failed, or was cancelled
+        by a job manager, leaves the transfer unlocked even before its flag is cleared.
+        """
+        flagged = self.filtered("serial_validation_locked")
+        if not flagged:
+            return
+        flagged -= flagged.browse(running_validation_pickings())
+        validations = self.env["stock.serial.validation"].sudo().search(
+            [("picking_id", "in", flagged.ids)])
+        active = validations.filtered(lambda validation: validation._is_active())
+        if active:
+            validation = active[0]
             raise UserError(self.env._(
                 "%(transfer)s is being validated in the background (%(count)s serials): it "
                 "cannot be changed until that ends.",
-                transfer=locked[0].name, count=job.serial_count))
+                transfer=validation.picking_id.name, count=validation.serial_count))
 
     def write(self, vals):
         self._check_serial_validation_lock()
         return super().write(vals)
 
+    def unlink(self):
+        self._check_serial_validation_lock()
+        return super().unlink()
+
+    def action_cancel(self):
+        self._check_serial_validation_lock()
+        return super().action_cancel()
+
     def _action_done(self):
-        if self.env.context.get("serial_validation_job_id"):
+        running = self.browse(running_validation_pickings())
+        if self <= running:  # this transfer's own background job
             return self._action_done_and_serial_history()
         self._check_serial_validation_lock()
         threshold = self.env["stock.serial.validation"]._threshold()

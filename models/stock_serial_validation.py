@@ -1,4 +1,6 @@
+import contextvars
 import logging
+from contextlib import contextmanager
 
 from psycopg2.errors import LockNotAvailable
 
@@ -8,14 +10,36 @@ _logger = logging.getLogger(__name__)
 
 BACKGROUND_THRESHOLD_PARAM = "stock_serial_tracking.background_validation_threshold"
 DEFAULT_BACKGROUND_THRESHOLD = 20_000
+JOB_CHANNEL = "root.serial_validation"
+
+# The background validation this thread runs now, as (validation id, picking ids): set
+# by the job itself around the validation, never taken from a request, so that nothing a
+# client sends (context, values) lifts a transfer's lock or writes a job's progress.
+_running = contextvars.ContextVar("stock_serial_tracking_running_validation", default=None)
+
+# A queue_job state -> what the transfer shows.
+JOB_STATES = {
+    "wait_dependencies": "queued", "pending": "queued", "enqueued": "queued",
+    "started": "running", "done": "done", "failed": "failed", "cancelled": "failed",
+}
+ACTIVE_JOB_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+
+
+def running_validation_pickings():
+    """Ids of the transfers that this thread's background validation may change."""
+    running = _running.get()
+    return running[1] if running else frozenset()
 
 
 class StockSerialValidation(models.Model):
-    """The validation of a transfer with many serials, run by a scheduled action.
+    """A request to validate a transfer with many serials in the background.
 
     Past the threshold a validation takes longer than a browser request may: the user's
-    click queues it and the cron runs it at once, all or nothing, in one transaction,
-    while the transfer stays locked. The user is told in the transfer's chatter.
+    click queues a job of OCA's queue_job, which runs it in a worker of its own, as that
+    user, all or nothing, while the transfer stays locked. Its state is the job's (retried
+    on concurrency errors, requeued when its worker dies); the only value written here
+    while it runs is the progress, from a cursor of its own, and the job's transaction
+    never writes this row, so the two never conflict.
     """
 
     _name = "stock.serial.validation"
@@ -23,18 +47,36 @@ class StockSerialValidation(models.Model):
     _order = "id desc"
 
     picking_id = fields.Many2one("stock.picking", string="Transfer", required=True, index=True,
-                                 ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="Requested by", required=True,
-                              default=lambda self: self.env.user)
+                                 readonly=True, ondelete="cascade")
+    company_id = fields.Many2one(related="picking_id.company_id", store=True, index=True)
+    user_id = fields.Many2one("res.users", string="Requested by", required=True, readonly=True)
+    job_id = fields.Many2one("queue.job", string="Job", readonly=True, ondelete="set null",
+                             index="btree_not_null")
     state = fields.Selection(
         [("queued", "Queued"), ("running", "Validating"), ("done", "Done"),
-         ("failed", "Failed")], string="Status", default="queued", required=True)
-    progress = fields.Integer(string="Progress (%)", help="Percentage of the validation done.")
-    serial_count = fields.Integer(string="Serials")
-    cancel_backorder = fields.Boolean(string="Without Backorder",
+         ("failed", "Failed")], string="Status", compute="_compute_state")
+    progress = fields.Integer(string="Progress (%)", readonly=True,
+                              help="Percentage of the validation done.")
+    serial_count = fields.Integer(string="Serials", readonly=True)
+    cancel_backorder = fields.Boolean(string="Without Backorder", readonly=True,
                                       help="The user chose not to keep a backorder.")
-    error = fields.Text(string="Failure", help="Why the validation failed; the transfer was left "
-                        "as it was.")
+    error = fields.Text(string="Failure", compute="_compute_state",
+                        help="Why the validation failed; the transfer was left as it was.")
+
+    def _compute_state(self):
+        for validation in self:
+            job = validation.sudo().job_id
+            if job:
+                validation.state = JOB_STATES[job.state]
+                validation.error = job.exc_message or job.exc_info if job.state in (
+                    "failed", "cancelled") else False
+            else:
+                # Done jobs are vacuumed by queue_job after some days; the transfer tells.
+                validation.state = "done" if validation.picking_id.state == "done" else "failed"
+                validation.error = False
+
+    def _is_active(self):
+        return self.sudo().job_id.filtered(lambda job: job.state in ACTIVE_JOB_STATES)
 
     @api.model
     def _threshold(self):
@@ -46,65 +88,79 @@ class StockSerialValidation(models.Model):
 
     @api.model
     def _queue(self, pickings, cancel_backorder):
-        jobs = self.create([{
-            "picking_id": picking.id, "serial_count": picking._serial_unit_count(),
+        """Queue the validation of `pickings`, one job each, run as the current user."""
+        # Nobody creates these records but this method (no create right): the requester is
+        # who asked, the job runs as them.
+        validations = self.sudo().create([{
+            "picking_id": picking.id, "user_id": self.env.uid,
+            "serial_count": picking._serial_unit_count(),
             "cancel_backorder": bool(cancel_backorder)} for picking in pickings])
-        pickings.with_context(serial_validation_job_id=jobs.ids).serial_validation_locked = True
-        for job in jobs:
-            job.picking_id.message_post(body=self.env._(
+        # A client's context must not run the job inside its request instead.
+        requester = self.env(su=False, context={
+            **self.env.context, "queue_job__no_delay": False})
+        for validation in validations:
+            picking = validation.picking_id
+            job = validation.with_env(requester).with_company(picking.company_id).with_delay(
+                channel=JOB_CHANNEL,
+                description=self.env._("Validate %(transfer)s (%(count)s serials)",
+                                       transfer=picking.name, count=validation.serial_count),
+            )._validate()
+            validation.job_id = job.db_record()
+            picking.message_post(body=self.env._(
                 "Validation of %(count)s serials queued: it runs in the background; the "
-                "transfer is locked until it ends.", count=job.serial_count))
-        self.env.ref("stock_serial_tracking.ir_cron_serial_validation")._trigger()
-        return jobs
+                "transfer is locked until it ends.", count=validation.serial_count))
+        with self._running_as(self.browse(), pickings):
+            pickings.serial_validation_locked = True
+        return validations
 
-    @api.model
-    def _run_queued(self):
-        """The scheduled action: each queued validation in a transaction of its own."""
-        cron = self.env["ir.cron"]
-        jobs = self.search([("state", "=", "queued")], order="id")
-        cron._commit_progress(remaining=len(jobs))
-        for job in jobs:
-            job.state = "running"
-            cron._commit_progress()  # the transfer shows "Validating" while it runs
-            job._run()
-            cron._commit_progress(1)
-
-    def _run(self):
-        """Validate the transfer as its requester, all or nothing; say how it went."""
-        self.ensure_one()
-        picking = self.picking_id.with_user(self.user_id).with_context(
-            serial_validation_job_id=self.id, cancel_backorder=self.cancel_backorder)
+    @contextmanager
+    def _running_as(self, validation, pickings):
+        token = _running.set((validation.id, frozenset(pickings.ids)))
         try:
-            with self.env.cr.savepoint():
-                picking._action_done()
-        except Exception as error:  # noqa: BLE001 -- whatever failed, the user must know why
-            # The savepoint undid the whole validation; the transfer is editable again.
-            self.env.invalidate_all()
-            self.write({"state": "failed", "progress": 0, "error": str(error)})
-            body = self.env._("The background validation failed; nothing was changed:\n%s",
-                              str(error))
-        else:
-            self.write({"state": "done", "progress": 100})
-            body = self.env._("%(count)s serials validated in the background.",
-                              count=self.serial_count)
-        self.picking_id.invalidate_recordset()  # its job's state is read, not stored
-        self.picking_id.with_context(
-            serial_validation_job_id=self.id).serial_validation_locked = False
-        self.picking_id.message_post(body=body, partner_ids=self.user_id.partner_id.ids,
-                                     subtype_xmlid="mail.mt_comment")
+            yield
+        finally:
+            _running.reset(token)
+
+    def _validate(self):
+        """The job: validate the transfer as its requester, all or nothing (queue_job runs
+        it in a savepoint, marks it done in the same transaction, or failed and calls
+        `_on_validation_failed`)."""
+        self.ensure_one()
+        picking = self.picking_id.with_context(cancel_backorder=self.cancel_backorder)
+        with self._running_as(self, picking):
+            picking._action_done()
+            picking.serial_validation_locked = False
+        picking.message_post(
+            body=self.env._("%(count)s serials validated in the background.",
+                            count=self.serial_count),
+            partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
+        return self.env._("%(transfer)s validated: %(count)s serials.",
+                          transfer=picking.name, count=self.serial_count)
+
+    def _on_validation_failed(self, exc_info=None, exc_name=None, exc_message=None):
+        """queue_job's hook once the job failed for good, from a cursor of its own after
+        the validation was undone: tell the requester why, unlock the transfer."""
+        self.ensure_one()
+        picking = self.sudo().picking_id
+        with self._running_as(self, picking):
+            picking.serial_validation_locked = False
+        picking.message_post(
+            body=self.env._("The background validation failed; nothing was changed:\n%s",
+                            exc_message or exc_name or self.env._("unknown error")),
+            partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
 
     @api.model
     def _report_progress(self, percent):
         """Show how far the running validation got, from a cursor of its own: the
-        validation's transaction commits only at the end."""
-        job_id = self.env.context.get("serial_validation_job_id")
-        if not job_id:
+        validation's transaction commits only at the end, and never writes this row."""
+        running = _running.get()
+        if not running or not running[0]:
             return
         try:
             with self.env.registry.cursor() as cr:
                 # Never wait: a lock on the row means it is being written; skip this step.
                 cr.execute("SET LOCAL lock_timeout = '1s'")
                 cr.execute("UPDATE stock_serial_validation SET progress = %s WHERE id = %s",
-                           (percent, job_id))
+                           (percent, running[0]))
         except LockNotAvailable:
-            _logger.info("Progress of background validation %s not shown: row busy", job_id)
+            _logger.info("Progress of background validation %s not shown: row busy", running[0])

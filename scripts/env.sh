@@ -61,6 +61,11 @@ odoo_requirements() {
     grep -viE '^[[:space:]]*barcode[[:space:]]*([=<>!~;[:space:]]|$)' "$ODOO_SRC/requirements.txt"
 }
 
+# The Odoo addons this one depends on, as wheels (OCA's queue_job). They require the
+# `odoo` distribution, which an Odoo source tree does not register: installed without
+# dependencies, whose Python ones requirements.txt lists.
+addon_requirements() { grep '^odoo-addon-' "$ADDON_DIR/requirements.txt"; }
+
 # Every path to pip goes through here: the system packages come first (python-ldap and
 # psycopg2 compile against them), then Odoo's source (its requirements.txt).
 ensure_venv() {
@@ -83,8 +88,10 @@ _install_venv() {
     mkdir -p "$LOCAL_DIR"
     {
         "$VENV/bin/pip" install --upgrade pip wheel "setuptools<81" &&
-        "$VENV/bin/pip" install -r <(odoo_requirements) -r "$ADDON_DIR/requirements.txt" \
-            -r "$ADDON_DIR/test-requirements.txt"
+        "$VENV/bin/pip" install -r <(odoo_requirements) \
+            -r <(grep -v '^odoo-addon-' "$ADDON_DIR/requirements.txt") \
+            -r "$ADDON_DIR/test-requirements.txt" &&
+        "$VENV/bin/pip" install --no-deps -r <(addon_requirements)
     } >"$LOCAL_DIR/pip.log" 2>&1 || die "pip install failed; see $LOCAL_DIR/pip.log"
     if "$VENV/bin/pip" show barcode >/dev/null 2>&1; then
         die "the PyPI package 'barcode' got installed; it shadows python-barcode"
@@ -233,6 +240,13 @@ db_user = $PGUSER
 http_interface = 127.0.0.1
 admin_passwd = admin
 list_db = False
+; OCA's queue_job runs the background validations: its job runner starts with the server
+; (a thread, or a process of its own with --workers) and calls the jobs over HTTP.
+server_wide_modules = base,web,queue_job
+
+[queue_job]
+; How many jobs run at once: two in all, one of them a serial validation.
+channels = root:2,root.serial_validation:1
 CONF
 }
 
