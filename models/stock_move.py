@@ -16,6 +16,7 @@ from ..tools.serial_parser import (
 from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
 from .set_wise import update_set_wise
+from .stock_move_line import odoo_reservation
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 MAX_LISTED_PROBLEMS = 100
@@ -120,6 +121,14 @@ class StockMove(models.Model):
             and not line._should_exclude_for_valuation()
             and line.location_id._should_be_valued()
             and not line.location_dest_id._should_be_valued())
+
+    def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None,
+                                  owner_id=None, strict=True):
+        # Lines Odoo creates or fills here reserve units by themselves: tentative.
+        with odoo_reservation():
+            return super()._update_reserved_quantity(
+                need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
+                strict=strict)
 
     def _serial_units(self):
         """Units of the move in the product's unit: a Dozen received is 12 serials."""
@@ -245,7 +254,7 @@ class StockMove(models.Model):
         """Raise a UserError naming, for each of `lots` that another transaction chose
         after ours began, the open transfer that has it now (read through a new
         transaction, which sees what ours cannot). A unit Odoo only reserved elsewhere
-        (not picked) is not taken: this choice may take it over once Odoo retries."""
+        (not chosen) is not taken: this choice may take it over once Odoo retries."""
         with self.env.registry.cursor() as cr:
             cr.execute(SQL(
                 """SELECT lot.name, holder.name
@@ -255,7 +264,7 @@ class StockMove(models.Model):
                             JOIN stock_picking picking ON picking.id = line.picking_id
                            WHERE line.lot_id = lot.id AND line.move_id != %(move)s
                              AND line.state NOT IN ('done', 'cancel') AND line.quantity > 0
-                             AND line.picked
+                             AND (line.picked OR line.serial_chosen)
                            ORDER BY line.id DESC LIMIT 1) holder ON TRUE
                     WHERE lot.id IN %(lots)s
                       AND (holder.name IS NOT NULL OR NOT EXISTS (
@@ -301,17 +310,20 @@ class StockMove(models.Model):
         if not lots:
             return
         quant_rows = self._serial_quant_rows(lots, lock=lock)
-        # Other transfers' claims: a picked line is a serial chosen there (exclusive); an
-        # unpicked one is Odoo's own tentative reservation, which this choice takes over.
+        # Other transfers' claims: a picked line, or one whose serial a client wrote, is a
+        # serial chosen there (exclusive); any other is Odoo's own tentative reservation,
+        # which this choice takes over.
         claims = self.env["stock.move.line"].search_fetch(
             [("lot_id", "in", lots.ids), ("move_id", "!=", self.id), ("quantity", ">", 0),
-             ("state", "not in", ("done", "cancel"))], ["lot_id", "picked", "picking_id"])
-        chosen_elsewhere = {line.lot_id.id: line for line in claims if line.picked}
+             ("state", "not in", ("done", "cancel"))],
+            ["lot_id", "picked", "serial_chosen", "picking_id"])
+        chosen_elsewhere = {line.lot_id.id: line for line in claims
+                            if line._is_firm_serial_choice()}
         for quant_id, lot_id, location_id, quantity, _reserved in quant_rows:
             if quantity >= 1 and lot_id not in chosen_elsewhere:
                 check.quants.setdefault(names_by_id[lot_id], (quant_id, location_id))
-        check.taken_over = [line.id for line in claims
-                            if not line.picked and line.lot_id.name in check.quants]
+        check.taken_over = [line.id for line in claims if not line._is_firm_serial_choice()
+                            and line.lot_id.name in check.quants]
         for lot in lots.browse([lot_id for lot_id, name in names_by_id.items()
                                 if name not in check.quants]):
             usage = lot.location_id.usage
@@ -511,12 +523,9 @@ class StockMove(models.Model):
         # locked by this entry, and by the other delivery's own entry too: two entries
         # that could hold each other's moves have met on that unit first).
         taken_over = self.move_line_ids.browse(check.taken_over).exists()
-        released = taken_over - taken_over._move_to_substitute_units(
+        taken_over._hand_over_units(
             {lot_id: quant_id for lot_id, (quant_id, _location) in chosen.items()}, freed,
-            reservation_changes)
-        released.move_id._lock_moves()
-        for quant_id in released._unlink_serial_lines():
-            reservation_changes[quant_id] -= 1
+            reservation_changes, self.move_line_ids.browse())
         base = self._serial_line_base()
         new_vals = []
         for lot_id, (quant_id, location_id) in chosen.items():
@@ -586,7 +595,7 @@ class StockMove(models.Model):
         self.ensure_one()
         if self._takes_serials_from_stock():
             return [line.lot_id.name for line in self.move_line_ids
-                    if line.picked and line.lot_id]
+                    if line.lot_id and line._is_firm_serial_choice()]
         return self._entered_serials()
 
     def _add_scanned_serial(self, serial):

@@ -1,6 +1,8 @@
+import contextvars
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -31,19 +33,115 @@ class SerialsMissingError(UserError):
         self.args = (message, move_id)
 
 
+# Set while Odoo reserves units on its own (stock.move._update_reserved_quantity): the
+# lines it creates then are tentative; a serial any client writes on a line is a choice.
+_odoo_reserving = contextvars.ContextVar("stock_serial_tracking_odoo_reserving", default=False)
+
+
+@contextmanager
+def odoo_reservation():
+    token = _odoo_reserving.set(True)
+    try:
+        yield
+    finally:
+        _odoo_reserving.reset(token)
+
+
+# What makes a line's serial a firm choice, as a domain.
+FIRM_CHOICE_DOMAIN = ["|", ("picked", "=", True), ("serial_chosen", "=", True)]
+
+
 class StockMoveLine(models.Model):
     _name = "stock.move.line"
     _inherit = ["stock.move.line", "stock.serial.set.wise.flush"]
+
+    serial_chosen = fields.Boolean(
+        string="Serial Chosen", copy=False, readonly=True,
+        help="Somebody chose this serial (a dialog, a scan, the detailed operations, an "
+        "integration): unlike the serials Odoo reserves by itself, it is never swapped for "
+        "another unit.")
 
     @api.model_create_multi
     def create(self, vals_list):
         self._check_serial_validation_lock_of_values(vals_list)
         self.env["stock.lot"]._check_name_is_text(vals_list, "lot_name")
         self._check_done_serial_line_values(vals_list)
+        reserving = _odoo_reserving.get()
+        vals_list = [{**vals, "serial_chosen": bool(vals.get("lot_id")) and not reserving}
+                     for vals in vals_list]
         lines = super().create(vals_list)
         lines._check_serials_chosen_once()
+        lines._take_chosen_units_from_tentative_reservations()
         lines.filtered(lambda line: line.state == "done").lot_id._check_single_units()
         return lines
+
+    def _is_firm_serial_choice(self):
+        self.ensure_one()
+        return self.picked or self.serial_chosen
+
+    def _take_chosen_units_from_tentative_reservations(self):
+        """Units chosen on these lines that Odoo had reserved by itself for other
+        transfers: those transfers get other free units (or release theirs), as Odoo
+        re-reserves, so that no unit is ever reserved twice; each is told in its chatter.
+
+        The entries do this for their own serials (StockMove._write_serial_lines_from_stock);
+        this is the same rule for lines any client writes.
+        """
+        if self.env.context.get("serial_reservation_set_wise"):
+            return  # an entry's own lines: it handed the units over itself
+        chosen = self.filtered(
+            lambda line: line.lot_id and line.serial_chosen
+            and line.product_id.tracking == "serial"
+            and line.state not in ("done", "cancel") and line.location_id.usage == "internal")
+        if not chosen:
+            return
+        tentative = self.search(
+            [("lot_id", "in", chosen.lot_id.ids), ("move_id", "not in", chosen.move_id.ids),
+             ("state", "not in", ("done", "cancel")), ("quantity", ">", 0),
+             ("picked", "=", False), ("serial_chosen", "=", False),
+             ("location_id.usage", "=", "internal")])
+        if not tentative:
+            return
+        quants = self.env["stock.quant"].sudo()
+        quants.flush_model()
+        taken = {quant.lot_id.id: quant.id for quant in quants.search(
+            [("lot_id", "in", tentative.lot_id.ids), ("location_id", "in", chosen.location_id.ids),
+             ("quantity", ">", 0)])}
+        reservation_changes = Counter()
+        tentative._hand_over_units(taken, set(), reservation_changes, chosen)
+        quants._change_reserved_quantities(reservation_changes)
+
+    def _hand_over_units(self, taken, freed, reservation_changes, chosen_lines):
+        """These lines are Odoo's tentative reservations of other transfers on units now
+        chosen on `chosen_lines` (`taken`: lot id -> quant id of the chosen unit): each
+        moves to another free unit of its move, or is released; `reservation_changes`
+        (quant id -> change) gets what that does to the units' reservations. Each transfer
+        changed is told which serial went where."""
+        before = {line.id: (line.picking_id, line.lot_id.name) for line in self}
+        chooser = {line.lot_id.id: line.picking_id.name or line.reference
+                   for line in chosen_lines}
+        chooser_of = {line.id: chooser.get(line.lot_id.id, "") for line in self}
+        moved = self._move_to_substitute_units(taken, freed, reservation_changes)
+        released = self - moved
+        released.move_id._lock_moves()
+        for quant_id in released._unlink_serial_lines():
+            reservation_changes[quant_id] -= 1
+        notes = defaultdict(list)
+        for line in moved:
+            picking, serial = before[line.id]
+            notes[picking].append(self.env._(
+                "%(serial)s was chosen on %(transfer)s: %(other)s is reserved instead",
+                serial=serial, transfer=chooser_of[line.id], other=line.lot_id.name))
+        for line_id in released.ids:
+            picking, serial = before[line_id]
+            notes[picking].append(self.env._(
+                "%(serial)s was chosen on %(transfer)s: no other unit was free to reserve",
+                serial=serial, transfer=chooser_of[line_id]))
+        for picking, lines in notes.items():
+            if picking:
+                picking.sudo().message_post(body=self.env._(
+                    "Serials Odoo had reserved here were taken by another transfer:\n%s",
+                    "\n".join(f"- {line}" for line in lines)))
 
     def unlink(self):
         self._check_serial_validation_lock_of_values([])
@@ -188,6 +286,10 @@ class StockMoveLine(models.Model):
 
     def write(self, vals):
         self._check_serial_validation_lock_of_values([vals])
+        if "lot_id" in vals:
+            vals = {**vals, "serial_chosen": bool(vals["lot_id"]) and not _odoo_reserving.get()}
+        elif "serial_chosen" in vals:
+            vals = {key: value for key, value in vals.items() if key != "serial_chosen"}
         self.env["stock.lot"]._check_name_is_text([vals], "lot_name")
         done_serial = self.browse()
         if DONE_SERIAL_FIELDS.intersection(vals):
@@ -201,20 +303,24 @@ class StockMoveLine(models.Model):
             (lots_before | done_serial.lot_id)._check_single_units()
         if "lot_id" in vals or vals.get("picked"):
             self._check_serials_chosen_once()
+        if vals.get("lot_id") and not _odoo_reserving.get():
+            self._take_chosen_units_from_tentative_reservations()
         return result
 
     def _check_serials_chosen_once(self):
-        """A serial is chosen (picked) on one open transfer at a time, whichever client
-        picks it: the Barcode app, RPC or the dialogs. Odoo would let two transfers pick
+        """A serial is chosen (picked, or written on its line by a client) on one open
+        transfer at a time, whichever client chooses it: the Barcode app, RPC, the detailed
+        operations or the dialogs. Odoo would let two transfers pick
         the same unit and over-reserve it; the second one is refused, naming the first."""
-        chosen = self.filtered(lambda line: line.picked and line.lot_id and line.picking_id
+        chosen = self.filtered(lambda line: line._is_firm_serial_choice() and line.lot_id
+                               and line.picking_id
                                and line.product_id.tracking == "serial"
                                and line.state not in ("done", "cancel")
                                and line.location_id.usage == "internal")
         if not chosen:
             return
         elsewhere = self.search_fetch(
-            [("lot_id", "in", chosen.lot_id.ids), ("picked", "=", True),
+            [("lot_id", "in", chosen.lot_id.ids), *FIRM_CHOICE_DOMAIN,
              ("picking_id", "!=", False),
              ("state", "not in", ("done", "cancel")), ("id", "not in", chosen.ids),
              ("location_id.usage", "=", "internal")], ["lot_id", "move_id", "picking_id"])
@@ -362,7 +468,7 @@ class StockMoveLine(models.Model):
         in_stock_somewhere = {lot for _product, _location, lot, quantity in quants
                               if lot and quantity > 0}
         chosen_elsewhere = {line.lot_id: line for line in self.search_fetch(
-            [("lot_id", "in", self.lot_id.ids), ("picked", "=", True),
+            [("lot_id", "in", self.lot_id.ids), *FIRM_CHOICE_DOMAIN,
              ("state", "not in", ("done", "cancel")), ("id", "not in", self.ids)],
             ["lot_id", "picking_id", "move_id"])}
         problems = []

@@ -217,7 +217,7 @@ class TestLocationsAndPartialPickings(IntegrityCase):
         cls.shelf = cls.env["stock.location"].create(
             {"name": "Shelf 1", "location_id": cls.stock_location.id})
         cls.receive(cls.serial_product, "L1 L2 L3", location=cls.shelf)
-        cls.receive(cls.serial_product, "L4 L5")
+        cls.receive(cls.serial_product, "L4 L5 L6")
 
     def quantity(self, serial, location):
         return sum(self.env["stock.quant"].search(
@@ -288,11 +288,12 @@ class TestLocationsAndPartialPickings(IntegrityCase):
         first = self.create_delivery(self.serial_product, 1)
         first.move_ids.set_serials_from_text("L4")
         second = self.create_delivery(self.serial_product, 1)
-        # A client forcing the chosen unit onto another delivery cannot ship it.
-        second.move_line_ids.write({"lot_id": self.env["stock.lot"].search(
-            [("name", "=", "L4")]).id, "location_id": self.stock_location.id})
+        # A client writing the chosen unit on another delivery's line is refused at once.
+        unit = self.env["stock.lot"].search([("name", "=", "L4")])
         self.assertRefusedAndUnchanged(
-            UserError, f"L4 \\(Laptop\\) is chosen on {first.name}", second.button_validate)
+            UserError, f"L4 \\(Laptop\\) is chosen on {first.name}",
+            lambda: second.move_line_ids.write({"lot_id": unit.id,
+                                                "location_id": self.stock_location.id}))
         first.button_validate()
         self.assertEqual(first.move_line_ids.lot_id.name, "L4")
 
@@ -305,6 +306,47 @@ class TestLocationsAndPartialPickings(IntegrityCase):
         self.assertRefusedAndUnchanged(
             UserError, f"L5 \\(Laptop\\) is chosen on {first.name}",
             lambda: second.move_line_ids.write({"lot_id": unit.id, "picked": True}))
+        self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
+
+    def test_a_serial_a_client_wrote_is_a_firm_choice(self):
+        """An integration (or the detailed operations) writes lot_id on a line, not picked:
+        that is a choice too; entries do not swap it, and a second choice is refused."""
+        first = self.create_delivery(self.serial_product, 1)
+        unit = self.env["stock.lot"].search([("name", "=", "L6")])
+        first.move_line_ids.unlink()
+        self.env["stock.move.line"].create({
+            "move_id": first.move_ids.id, "picking_id": first.id,
+            "product_id": self.serial_product.id, "lot_id": unit.id, "quantity": 1,
+            "location_id": self.stock_location.id,
+            "location_dest_id": first.location_dest_id.id})
+        self.assertTrue(first.move_line_ids.serial_chosen)
+        self.assertFalse(first.move_line_ids.picked)
+        second = self.create_delivery(self.serial_product, 1)
+        self.assertRefusedAndUnchanged(
+            UserError, f"chosen on {first.name}",
+            lambda: second.move_ids.set_serials_from_text("L6"))
+        self.assertRefusedAndUnchanged(
+            UserError, f"L6 \\(Laptop\\) is chosen on {first.name}",
+            lambda: second.move_line_ids.write({"lot_id": unit.id}))
+        self.assertEqual(first.move_line_ids.lot_id, unit)
+        self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
+
+    def test_a_client_choosing_a_unit_odoo_reserved_elsewhere_swaps_it_there(self):
+        """Odoo would reserve the unit twice; the other delivery gets another free unit and
+        says so in its chatter."""
+        first = self.create_delivery(self.serial_product, 1)  # Odoo reserves one unit
+        taken = first.move_line_ids.lot_id
+        second = self.create_delivery(self.serial_product, 1)
+        second.move_line_ids.write({"lot_id": taken.id,
+                                    "location_id": first.move_line_ids.location_id.id})
+        self.assertEqual(second.move_line_ids.lot_id, taken)
+        self.assertTrue(first.move_line_ids.lot_id)
+        self.assertNotEqual(first.move_line_ids.lot_id, taken)
+        self.assertEqual(first.move_ids.state, "assigned")
+        quant = self.env["stock.quant"].search([("lot_id", "=", taken.id),
+                                                ("location_id.usage", "=", "internal")])
+        self.assertEqual((quant.quantity, quant.reserved_quantity), (1, 1))
+        self.assertIn(f"{taken.name} was chosen on {second.name}", first.message_ids[0].body)
         self.assertEqual(self.env["stock.lot"]._serial_invariant_violations(), {})
 
     def test_choosing_a_unit_odoo_reserved_elsewhere_reserves_another_there(self):
