@@ -1,10 +1,14 @@
-.PHONY: run test test-oca test-odoo test-wheel lint bench pot screenshots clean
+.PHONY: run test test-e2e test-oca test-odoo test-wheel lint bench pot screenshots clean
 
 run:  ## serve Odoo with the addon and demo data on http://127.0.0.1:8069
 	scripts/run.sh
 
-test: lint  ## lint, then run every test (pytest-odoo and browser tours)
+test: lint  ## lint, then run every test (pytest-odoo, browser tours, the outside-in suite)
 	scripts/test.sh
+	scripts/test_e2e.sh
+
+test-e2e:  ## the outside-in suite: a multi-worker server with queue_job's runner, RPC clients in threads, faults
+	scripts/test_e2e.sh
 
 test-oca:  ## the addon's tests as OCA's CI runs them: Odoo's runner, a fresh database, the addon alone
 	scripts/test_oca.sh

@@ -6,6 +6,8 @@ from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
 
+from odoo.addons.queue_job.job import Job
+
 _logger = logging.getLogger(__name__)
 
 BACKGROUND_THRESHOLD_PARAM = "stock_serial_tracking.background_validation_threshold"
@@ -139,8 +141,21 @@ class StockSerialValidation(models.Model):
 
     def _on_validation_failed(self, exc_info=None, exc_name=None, exc_message=None):
         """queue_job's hook once the job failed for good, from a cursor of its own after
-        the validation was undone: tell the requester why, unlock the transfer."""
+        the validation was undone: tell the requester why, unlock the transfer.
+
+        A database connection cut under the job (PostgreSQL restarted, a failover) is no
+        fault of the validation: the job is run again, within its retries.
+        """
         self.ensure_one()
+        job_record = self.sudo().job_id
+        if (exc_name or "").startswith("psycopg2.") and job_record and (
+                not job_record.max_retries or job_record.retry < job_record.max_retries):
+            job = Job.load(self.env, job_record.uuid)
+            job.set_pending(reset_retry=False)
+            job.store()
+            _logger.warning("Background validation %s: the database connection was lost "
+                            "(%s); the job runs again", self.id, exc_message)
+            return
         picking = self.sudo().picking_id
         with self._running_as(self, picking):
             picking.serial_validation_locked = False
