@@ -17,9 +17,6 @@ from bench_receipts import native_import_lines
 from harness import odoo_env
 
 from odoo.addons.stock_serial_tracking.models.stock_quant import BATCHED_VALIDATION_PARAM
-from odoo.addons.stock_serial_tracking.models.stock_serial_validation import (
-    BACKGROUND_THRESHOLD_PARAM,
-)
 from odoo.tools import SQL
 
 
@@ -236,29 +233,3 @@ def print_table(rows):
               f"| {row.total('ours'):.2f} | {row.total('ours') / row.total('native'):.2f} "
               f"| {native[4]:.1f} / {ours[4]:.1f} "
               f"| {native[1] + native[3]:,} / {ours[1] + ours[3]:,} |")
-
-
-def run_background(env, size=100_000):
-    """A receipt of `size` serials: Validate queues it, the background job validates it."""
-    threshold = min(env["stock.serial.validation"]._threshold(), size - 1)
-    with env.cr.savepoint(flush=False) as savepoint:
-        env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "True")
-        env["ir.config_parameter"].set_param(BACKGROUND_THRESHOLD_PARAM, str(threshold))
-        start = time.perf_counter()
-        picking = receipt(env, serial_product(env, f"Bench background {size}"), size)
-        env.flush_all()
-        print(f"  {size:,} units: receipt confirmed in {time.perf_counter() - start:.1f} s",
-              flush=True)
-        entry_time, entry_queries = timed(env, our_receive_entry(env, picking))
-        queue_time, _queries = timed(env, picking.button_validate)
-        job = picking.serial_validation_id
-        assert job.state == "queued", f"threshold {threshold}: not queued"
-        job_time, job_queries, job_cpu = timed_with_cpu(env, job._run)
-        assert job.state == "done", job.error
-        check_transfer(env, picking, size, env.ref("stock.stock_location_stock"))
-        savepoint.rollback()
-    env.invalidate_all()
-    env.registry.clear_cache("stable")
-    print(f"| {size:,} serials | entry {entry_time:.1f} s ({entry_queries:,} queries) "
-          f"| Validate (queues the job) {queue_time:.1f} s | background job {job_time:.1f} s "
-          f"({job_cpu:.1f} s CPU, {job_queries:,} queries) |")

@@ -1,7 +1,7 @@
 """`make bench`: python bench/run.py CONFIG DATABASE [PLAIN_DATABASE] — prints Markdown tables.
 
 Environment: BENCH_SUITES (comma-separated, default "steps,transfers,plain"; "background"
-adds the 100,000-serial receipt),
+adds the 100,000-serial receipt through queue_job's runner in a prefork server),
 BENCH_SIZES (serials per transfer, default "1000,5000,10000"), BENCH_OPERATIONS (default
 "receive,deliver"), BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
 """
@@ -15,6 +15,7 @@ from harness import Results, best_of, odoo_env
 DEFAULT_SUITES = "steps,transfers,plain"
 DEFAULT_SIZES = "1000,5000,10000"
 PLAIN_OVERHEAD_TARGET = 0.10
+BACKGROUND_TARGET = 60  # seconds, 100,000 serials from the click on Validate to done
 
 
 def plain_transfer_time(config_file, database):
@@ -77,11 +78,11 @@ def main(config_file, database, plain_database=None):
         print_table(transfers(config_file, database, sizes, operations))
         print()
     if "background" in suites:
-        from bench_transfers import run_background
+        from bench_background import run_background
 
-        with odoo_env(config_file, database) as env:
-            run_background(env, int(os.environ.get("BENCH_BACKGROUND_SIZE", "100000")))
-        print()
+        click_to_done = run_background(int(os.environ.get("BENCH_BACKGROUND_SIZE", "100000")))
+        print(f"\nGoal: ≤ {BACKGROUND_TARGET} s from the click to done.\n")
+        met = click_to_done <= BACKGROUND_TARGET and met
     if "plain" in suites and plain_database:
         met = plain_overhead(config_file, database, plain_database) and met
     if not met:

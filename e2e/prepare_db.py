@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from odoo import fields
 
-env = env  # noqa: F821, PLW0127 -- given by odoo-bin shell
+env = globals()["env"]  # given by odoo-bin shell
 company_a = env.ref("base.main_company")
 company_b = env["res.company"].create({"name": "E2E Company B"})
 stock_user = env.ref("stock.group_stock_user")
@@ -31,6 +31,7 @@ with open(os.environ["E2E_FIXTURE"], "w") as fixture:
     refs = {xmlid: env.ref(xmlid).id for xmlid in (
         "stock.picking_type_in", "stock.picking_type_out", "stock.stock_location_suppliers",
         "stock.stock_location_stock", "stock.stock_location_customers")}
-    json.dump({"keys": keys, "refs": refs, "uids": {login: user.id for login, user in users.items()},
-               "admin_uid": admin.id, "company_a": company_a.id,
-               "company_b": company_b.id}, fixture)
+    json.dump({"keys": keys, "refs": refs,
+               "uids": {login: user.id for login, user in users.items()},
+               "admin_uid": admin.id, "company_a": company_a.id, "company_b": company_b.id},
+              fixture)

@@ -7,7 +7,8 @@ import os
 import signal
 
 import pytest
-from conftest import Refused, restart_postgres, row_lock, sql, wait_for
+from conftest import restart_postgres, row_lock, sql
+from odoo_server import Refused, wait_for
 
 LOCKED = "being validated in the background"
 _receipt_numbers = itertools.count(1)

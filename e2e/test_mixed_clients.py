@@ -9,7 +9,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import Refused, sql
+from conftest import sql
+from odoo_server import Refused
 
 CLIENTS = 20
 UNITS = 5  # per delivery
@@ -103,7 +104,8 @@ class Monitor(threading.Thread):
 
 
 def test_each_delivery_ships_what_its_client_chose(server, admin):
-    product_id, serials = serialized_stock(admin, "Mixed Phone", CLIENTS * UNITS)  # at the threshold
+    # Exactly the units the deliveries need, at the background threshold (validated at once).
+    product_id, serials = serialized_stock(admin, "Mixed Phone", CLIENTS * UNITS)
     deliveries = [confirmed_delivery(admin, product_id, UNITS) for _ in range(CLIENTS)]
     lots = lot_ids(admin, serials)
     # Each client chooses the units Odoo reserved for the next delivery: every choice

@@ -277,7 +277,7 @@ lint() {
     ensure_venv
     (cd "$ADDON_DIR" && "$VENV/bin/ruff" check . &&
         "$VENV/bin/pylint" --rcfile=.pylintrc --score=n \
-            $(git ls-files -co --exclude-standard '*.py' | grep -v '^bench/\|^scripts/'))
+            $(git ls-files -co --exclude-standard '*.py' | grep -v '^bench/\|^scripts/\|^e2e/'))
 }
 
 # For scripts working on the test database: set everything up, start PostgreSQL if
