@@ -28,9 +28,10 @@ def product_id(server):
                       fields=["product_variant_id"])[0]["product_variant_id"][0]
 
 
-def queue_receipt(client, product_id, count):
+def queue_receipt(client, product_id, count, before_validate=None):
     """A receipt of `count` serials entered and validated as a user does: past the
-    threshold (100 here), Validate queues the job."""
+    threshold (100 here), Validate queues the job. `before_validate(prefix)` acts between
+    the entry and the click."""
     number = next(_receipt_numbers)
     refs = client.refs
     locations = {"location_id": refs["stock.stock_location_suppliers"],
@@ -45,6 +46,8 @@ def queue_receipt(client, product_id, count):
     prefix = f"BG{os.getpid()}-{number}-"
     client.call("stock.move", "set_serials_from_text", [move_id],
                 text=f"{prefix}1-{prefix}{count}")
+    if before_validate:
+        before_validate(prefix)
     answer = client.call("stock.picking", "button_validate", [picking_id])
     assert answer["tag"] == "display_notification", answer
     return picking_id, move_id, prefix
@@ -178,3 +181,38 @@ def test_jobs_follow_company_rules_and_nobody_writes_them(server, stock_a, produ
         with pytest.raises(Refused):
             attempt()
         assert job_of(picking_id)["state"] == "done", what
+
+
+def test_a_refused_validation_fails_with_its_reason_and_unlocks(server, stock_a, product_id):
+    admin = server.xmlrpc("admin")
+
+    def count_one_in_stock(prefix):
+        """Meanwhile one of its serials is counted in stock: the job must refuse it."""
+        [lot_id] = admin.call("stock.lot", "create", [{"name": f"{prefix}7",
+                                                       "product_id": product_id}])
+        [quant_id] = admin.call("stock.quant", "create", [{
+            "product_id": product_id, "lot_id": lot_id, "inventory_quantity": 1,
+            "location_id": admin.refs["stock.stock_location_stock"]}])
+        # It returns nothing, which XML-RPC cannot say: over JSON-2.
+        server.json2("admin").call("stock.quant", "action_apply_inventory", [quant_id])
+
+    picking_id, move_id, prefix = queue_receipt(stock_a, product_id, 105, count_one_in_stock)
+    job = wait_for(lambda: (j := job_of(picking_id))["state"] == "failed" and j, 120,
+                   "the job did not fail")
+    assert job["retry"] == 1, "a refusal is not retried"
+    [picking] = stock_a.call("stock.picking", "read", [picking_id], fields=[
+        "state", "serial_validation_state", "serial_validation_error",
+        "serial_validation_locked"])
+    assert (picking["state"], picking["serial_validation_state"],
+            picking["serial_validation_locked"]) == ("assigned", "failed", False)
+    assert f"{prefix}7" in picking["serial_validation_error"]
+    messages = stock_a.call("mail.message", "search_read", [
+        ("model", "=", "stock.picking"), ("res_id", "=", picking_id)], fields=["body"])
+    assert any("nothing was changed" in m["body"] and f"{prefix}7" in m["body"]
+               for m in messages)
+    assert sql("SELECT count(*) FROM stock_lot WHERE name LIKE %s", (prefix + "%",)) == [(1,)]
+    # Unlocked: the user corrects the entry and validates again.
+    stock_a.call("stock.move", "set_serials_from_text", [move_id],
+                 text=f"{prefix}1-{prefix}6\n{prefix}8-{prefix}106")
+    stock_a.call("stock.picking", "button_validate", [picking_id])
+    wait_until_done(stock_a, picking_id)

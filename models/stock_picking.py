@@ -129,6 +129,8 @@ class StockPicking(models.Model):
         if not flagged:
             return
         flagged -= flagged.browse(running_validation_pickings())
+        if not flagged:
+            return
         validations = self.env["stock.serial.validation"].sudo().search(
             [("picking_id", "in", flagged.ids)])
         active = validations.filtered(lambda validation: validation._is_active())
