@@ -49,6 +49,37 @@ def restart_postgres():
     subprocess.run(["bash", "-c", os.environ["E2E_PG_RESTART"]], check=True, timeout=120)
 
 
+def serialized_product(client, name, **values):
+    """A new serialized, storable product; its variant's id."""
+    [template_id] = client.call("product.template", "create", [{
+        "name": name, "is_storable": True, "is_serialized": True, **values}])
+    return client.call("product.template", "read", [template_id],
+                       fields=["product_variant_id"])[0]["product_variant_id"][0]
+
+
+# Transfer kinds: (picking type, source, destination), as references.
+TRANSFERS = {
+    "receipt": ("stock.picking_type_in", "stock.stock_location_suppliers",
+                "stock.stock_location_stock"),
+    "delivery": ("stock.picking_type_out", "stock.stock_location_stock",
+                 "stock.stock_location_customers"),
+}
+
+
+def confirmed_transfer(client, kind, product_id, quantity):
+    """A confirmed receipt or delivery of `quantity` units (a delivery Odoo reserves at
+    confirmation); returns (picking id, move id)."""
+    picking_type, source, destination = (client.refs[ref] for ref in TRANSFERS[kind])
+    locations = {"location_id": source, "location_dest_id": destination}
+    [picking_id] = client.call("stock.picking", "create", [{
+        "picking_type_id": picking_type, **locations,
+        "move_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": quantity,
+                             **locations})]}])
+    client.call("stock.picking", "action_confirm", [picking_id])
+    [picking] = client.call("stock.picking", "read", [picking_id], fields=["move_ids"])
+    return picking_id, picking["move_ids"][0]
+
+
 @pytest.fixture(scope="session")
 def server():
     with open(os.environ["E2E_FIXTURE"]) as fixture:

@@ -6,7 +6,7 @@ client, and nothing changes."""
 import itertools
 
 import pytest
-from conftest import sql
+from conftest import confirmed_transfer, serialized_product, sql
 from odoo_server import Refused
 
 # What a refusal must never show: internals instead of a message.
@@ -46,24 +46,9 @@ def transfers(server):
     """A product with a barcode, a receipt of 2 units and another of 1, open."""
     admin = server.xmlrpc("admin")
     number = next(_numbers)
-    [template_id] = admin.call("product.template", "create", [{
-        "name": f"API Scope {number}", "is_storable": True, "is_serialized": True,
-        "barcode": f"0401234500{number:03d}7"}])
-    product_id = admin.call("product.template", "read", [template_id],
-                            fields=["product_variant_id"])[0]["product_variant_id"][0]
-    refs = admin.refs
-    locations = {"location_id": refs["stock.stock_location_suppliers"],
-                 "location_dest_id": refs["stock.stock_location_stock"]}
-    pickings = []
-    for units in (2, 1):
-        [picking_id] = admin.call("stock.picking", "create", [{
-            "picking_type_id": refs["stock.picking_type_in"], **locations,
-            "move_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": units,
-                                 **locations})]}])
-        admin.call("stock.picking", "action_confirm", [picking_id])
-        [move_id] = admin.call("stock.picking", "read", [picking_id], fields=["move_ids"])[0][
-            "move_ids"]
-        pickings.append((picking_id, move_id))
+    product_id = serialized_product(admin, f"API Scope {number}",
+                                    barcode=f"0401234500{number:03d}7")
+    pickings = [confirmed_transfer(admin, "receipt", product_id, units) for units in (2, 1)]
     return {"product_id": product_id, "pickings": pickings}
 
 

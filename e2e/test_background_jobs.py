@@ -7,7 +7,7 @@ import os
 import signal
 
 import pytest
-from conftest import restart_postgres, row_lock, sql
+from conftest import confirmed_transfer, restart_postgres, row_lock, serialized_product, sql
 from odoo_server import Refused, wait_for
 
 LOCKED = "being validated in the background"
@@ -22,10 +22,7 @@ def stock_a(server):
 @pytest.fixture(scope="module")
 def product_id(server):
     admin = server.xmlrpc("admin")
-    [template_id] = admin.call("product.template", "create", [{
-        "name": "E2E Laptop", "is_storable": True, "is_serialized": True}])
-    return admin.call("product.template", "read", [template_id],
-                      fields=["product_variant_id"])[0]["product_variant_id"][0]
+    return serialized_product(admin, "E2E Laptop")
 
 
 def queue_receipt(client, product_id, count, before_validate=None):
@@ -33,16 +30,7 @@ def queue_receipt(client, product_id, count, before_validate=None):
     threshold (100 here), Validate queues the job. `before_validate(prefix)` acts between
     the entry and the click."""
     number = next(_receipt_numbers)
-    refs = client.refs
-    locations = {"location_id": refs["stock.stock_location_suppliers"],
-                 "location_dest_id": refs["stock.stock_location_stock"]}
-    [picking_id] = client.call("stock.picking", "create", [{
-        "picking_type_id": refs["stock.picking_type_in"], **locations,
-        "move_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": count,
-                             **locations})]}])
-    client.call("stock.picking", "action_confirm", [picking_id])
-    [picking] = client.call("stock.picking", "read", [picking_id], fields=["move_ids", "name"])
-    move_id = picking["move_ids"][0]
+    picking_id, move_id = confirmed_transfer(client, "receipt", product_id, count)
     prefix = f"BG{os.getpid()}-{number}-"
     client.call("stock.move", "set_serials_from_text", [move_id],
                 text=f"{prefix}1-{prefix}{count}")

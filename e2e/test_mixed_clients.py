@@ -9,7 +9,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import sql
+from conftest import confirmed_transfer, serialized_product, sql
 from odoo_server import Refused
 
 CLIENTS = 20
@@ -25,22 +25,10 @@ def admin(server):
 
 def serialized_stock(admin, name, count):
     """A serialized product with `count` units in stock; returns (product id, serials)."""
-    refs = admin.refs
-    [template_id] = admin.call("product.template", "create", [{
-        "name": name, "is_storable": True, "is_serialized": True}])
-    product_id = admin.call("product.template", "read", [template_id],
-                            fields=["product_variant_id"])[0]["product_variant_id"][0]
+    product_id = serialized_product(admin, name)
     prefix = f"{name.replace(' ', '')}-{os.getpid()}-"
     serials = [f"{prefix}{number:03d}" for number in range(1, count + 1)]
-    locations = {"location_id": refs["stock.stock_location_suppliers"],
-                 "location_dest_id": refs["stock.stock_location_stock"]}
-    [receipt_id] = admin.call("stock.picking", "create", [{
-        "picking_type_id": refs["stock.picking_type_in"], **locations,
-        "move_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": count,
-                             **locations})]}])
-    admin.call("stock.picking", "action_confirm", [receipt_id])
-    [move_id] = admin.call("stock.picking", "read", [receipt_id], fields=["move_ids"])[0][
-        "move_ids"]
+    receipt_id, move_id = confirmed_transfer(admin, "receipt", product_id, count)
     admin.call("stock.move", "set_serials_from_text", [move_id], text="\n".join(serials))
     assert admin.call("stock.picking", "button_validate", [receipt_id]) is True
     return product_id, serials
@@ -48,17 +36,7 @@ def serialized_stock(admin, name, count):
 
 def confirmed_delivery(admin, product_id, units):
     """A delivery Odoo reserves at confirmation: its serials are Odoo's tentative ones."""
-    refs = admin.refs
-    locations = {"location_id": refs["stock.stock_location_stock"],
-                 "location_dest_id": refs["stock.stock_location_customers"]}
-    [picking_id] = admin.call("stock.picking", "create", [{
-        "picking_type_id": refs["stock.picking_type_out"], **locations,
-        "move_ids": [(0, 0, {"product_id": product_id, "product_uom_qty": units,
-                             **locations})]}])
-    admin.call("stock.picking", "action_confirm", [picking_id])
-    admin.call("stock.picking", "action_assign", [picking_id])
-    [picking] = admin.call("stock.picking", "read", [picking_id], fields=["move_ids"])
-    return picking_id, picking["move_ids"][0]
+    return confirmed_transfer(admin, "delivery", product_id, units)
 
 
 def lot_ids(admin, serials):

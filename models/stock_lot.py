@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..tools.serial_parser import parse_serials
 from ..tools.serial_text import stored_serial_problem
+from .arguments import check_text
 from .serial_messages import serial_text
 from .set_wise import records_to_check_one_by_one
 
@@ -65,24 +66,32 @@ class StockLot(models.Model):
     # -- Valid serial names on every path -------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_name_is_text(vals_list, "name")
+        self._check_storable_names(vals_list, "name")
         self._check_unique_before_insert(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_name_is_text([vals], "name")
+        self._check_storable_names([vals], "name")
         return super().write(vals)
 
     @api.model
-    def _check_name_is_text(self, vals_list, field_name):
-        """Refuse a name that is not text before the ORM turns it into one (a list would
-        become the serial "['A', 'B']")."""
+    def _check_storable_names(self, vals_list, field_name):
+        """Refuse, before the ORM writes it, a name that is not text (a list would become
+        the serial "['A', 'B']") or holds NUL (PostgreSQL refuses it with a raw error),
+        whatever the product's tracking. The other rules of serial names are the
+        constraints' (`_check_serial_name`)."""
         for vals in vals_list:
             value = vals.get(field_name)
-            if value not in (None, False) and not isinstance(value, str):
+            if value is None or value is False:
+                continue
+            if not isinstance(value, str):
                 raise ValidationError(self.env._(
                     "A serial or lot number must be text, not %(type)s: %(value)r",
                     type=type(value).__name__, value=value))
+            if "\x00" in value:
+                raise ValidationError(self.env._(
+                    "A serial or lot number cannot contain the control character U+0000 "
+                    "(NUL): %s", repr(value)))
 
     @api.constrains("name", "product_id")
     def _check_serial_name(self):
@@ -279,6 +288,7 @@ class StockLot(models.Model):
     @api.model
     def find_serials(self, text):
         """{'found': lot ids, 'missing': serials not found} for a pasted list."""
+        check_text(self.env, "find_serials", "text", text)
         serials = parse_serials(text).serials
         lots = self.search_fetch([("name", "in", serials)], ["name"])
         found = set(lots.mapped("name"))

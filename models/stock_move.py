@@ -10,6 +10,7 @@ from odoo.tools import SQL
 from ..tools.serial_parser import (
     DEFAULT_MAX_SERIALS,
     DUPLICATE,
+    ERROR,
     compile_serial_pattern,
     parse_serials,
 )
@@ -173,6 +174,15 @@ class StockMove(models.Model):
         # Tokens are quoted as typed, so that invisible characters show (\x00).
         for token in parsed.errors:
             check.errors.append((repr(token.text), self._token_message(token, token.message)))
+        # A GS1 barcode typed or pasted whole is kept as typed, but one whose serial, AI
+        # (21), is empty holds no serial at all: refused, as its scan is. Only a text
+        # starting as GS1 can be one: the others are not read again.
+        gs1 = self.env["stock.serial.input.mixin"]
+        for token in parsed.tokens:
+            if (token.kind != ERROR and token.text.startswith(("(", "]"))
+                    and gs1._is_gs1_without_serial(token.text)):
+                check.errors.append((repr(token.text), self._token_message(
+                    token, self.env._("a GS1 barcode with an empty serial number (AI 21)"))))
         for token, warning in parsed.warnings:
             check.warnings.append((repr(token.text), self._token_message(token, warning)))
         expected = self._serial_units()
@@ -610,9 +620,15 @@ class StockMove(models.Model):
         self._write_serial_lines(check)
 
     def _remove_scanned_serial(self, serial):
-        """Take one scanned serial off this move (the scanner screen's undo)."""
+        """Take one scanned serial off this move (the scanner screen's undo); UserError
+        when it is not on the move."""
         self._check_serials_editable()
-        remaining = [name for name in self._scanned_serials() if name != serial]
+        scanned = self._scanned_serials()
+        if serial not in scanned:
+            raise UserError(self.env._(
+                "%(serial)s is not on the line of %(product)s: nothing was taken off.",
+                serial=repr(serial), product=self.product_id.display_name))
+        remaining = [name for name in scanned if name != serial]
         if remaining:
             self._apply_serial_entry("\n".join(remaining), spans=False)
         elif self._takes_serials_from_stock():

@@ -24,13 +24,17 @@ DONE_SERIAL_FIELDS = frozenset({
 class SerialsMissingError(UserError):
     """Serialized units without a serial at validation.
 
-    A UserError (what Odoo's callers catch); its second argument is the move whose serials
-    are missing, for the web client's "Enter Serials" button.
+    A UserError (what Odoo's callers catch) whose only argument is the message: every
+    transport words an error from its arguments (XML-RPC `str(error)`, JSON-RPC and
+    JSON-2 all of them joined). The move whose serials are missing, for the web client's
+    "Enter Serials" button, is `move_id`, sent to the client in the error's `context`
+    (as Odoo's record rules send theirs).
     """
 
-    def __init__(self, message, move_id=None):
+    def __init__(self, message, move_id=False):
         super().__init__(message)
-        self.args = (message, move_id)
+        self.move_id = move_id
+        self.context = {"serial_move_id": move_id}
 
 
 # Set while Odoo reserves units on its own (stock.move._update_reserved_quantity): the
@@ -56,7 +60,7 @@ class StockMoveLine(models.Model):
     _inherit = ["stock.move.line", "stock.serial.set.wise.flush"]
 
     serial_chosen = fields.Boolean(
-        string="Serial Chosen", copy=False, readonly=True,
+        copy=False, readonly=True,
         help="Somebody chose this serial (a dialog, a scan, the detailed operations, an "
         "integration): unlike the serials Odoo reserves by itself, it is never swapped for "
         "another unit.")
@@ -64,7 +68,7 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_serial_validation_lock_of_values(vals_list)
-        self.env["stock.lot"]._check_name_is_text(vals_list, "lot_name")
+        self.env["stock.lot"]._check_storable_names(vals_list, "lot_name")
         self._check_done_serial_line_values(vals_list)
         reserving = _odoo_reserving.get()
         vals_list = [{**vals, "serial_chosen": bool(vals.get("lot_id")) and not reserving}
@@ -290,7 +294,7 @@ class StockMoveLine(models.Model):
             vals = {**vals, "serial_chosen": bool(vals["lot_id"]) and not _odoo_reserving.get()}
         elif "serial_chosen" in vals:
             vals = {key: value for key, value in vals.items() if key != "serial_chosen"}
-        self.env["stock.lot"]._check_name_is_text([vals], "lot_name")
+        self.env["stock.lot"]._check_storable_names([vals], "lot_name")
         done_serial = self.browse()
         if DONE_SERIAL_FIELDS.intersection(vals):
             done_serial = self.filtered(lambda line: line.state == "done"

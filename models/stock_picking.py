@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .arguments import check_bool, check_id, check_optional_id, check_text
 from .stock_serial_validation import running_validation_pickings
 
 
@@ -194,7 +195,24 @@ class StockPicking(models.Model):
     # The screen sends each scan here and shows the answer; every rule is the moves' own
     # (`_check_serial_entry` through `_check_scanned_serial`, `_write_serial_lines`,
     # `button_validate`). Refusals come back as data, never as an exception: a scanner
-    # user must hear "refused" and go on scanning.
+    # user must hear "refused" and go on scanning. Arguments the screen never sends (not
+    # text, not an id, several transfers or none, a line of another transfer) are the
+    # client's programming error: raised as a UserError naming what was expected.
+
+    def _check_one_transfer(self, method):
+        if len(self) != 1:
+            raise UserError(self.env._(
+                "%(method)s works on one transfer at a time, got %(count)s.",
+                method=method, count=len(self)))
+
+    def _own_move(self, method, move_id):
+        """The move `move_id` of this transfer; UserError for another transfer's or none."""
+        move = self.move_ids.browse(move_id)
+        if move not in self.move_ids:
+            raise UserError(self.env._(
+                "%(method)s: the move %(move)s is not on %(transfer)s; only the transfer's "
+                "own lines can change.", method=method, move=move_id, transfer=self.name))
+        return move
 
     def action_open_serial_scan(self):
         self.ensure_one()
@@ -203,6 +221,7 @@ class StockPicking(models.Model):
     @api.model
     def serial_scan_transfers(self, picking_type_id=False):
         """The open transfers with serialized units, for the screen's first page."""
+        check_optional_id(self.env, "serial_scan_transfers", "picking_type_id", picking_type_id)
         domain = [("state", "in", ("confirmed", "waiting", "assigned")),
                   ("move_ids.has_tracking", "=", "serial")]
         if picking_type_id:
@@ -215,7 +234,13 @@ class StockPicking(models.Model):
 
     @api.model
     def serial_scan_find_transfer(self, barcode):
-        """The id of the open transfer whose reference was scanned, or an answer why not."""
+        """The id of the open transfer whose reference was scanned, or an answer why not
+        (an empty scan, control characters, no such transfer, a done one)."""
+        check_text(self.env, "serial_scan_find_transfer", "barcode", barcode)
+        try:
+            self.env["stock.serial.input.mixin"]._check_scan(barcode)
+        except UserError as error:
+            return {"ok": False, "message": error.args[0]}
         picking = self.search([("name", "=", barcode.strip())], limit=1)
         if not picking:
             return {"ok": False, "message": self.env._(
@@ -226,7 +251,7 @@ class StockPicking(models.Model):
 
     def serial_scan_state(self):
         """What the screen shows of the transfer: one card per move, serials counted."""
-        self.ensure_one()
+        self._check_one_transfer("serial_scan_state")
         lines = []
         for move in self.move_ids.filtered(lambda m: m.state != "cancel"):
             scanned = move._scanned_serials() if move.has_tracking == "serial" else []
@@ -248,12 +273,19 @@ class StockPicking(models.Model):
         plain or GS1 (added to its line and written at once).
 
         Returns {ok, message, move_id, serial, transfer}; nothing is written when the
-        scan is refused.
+        scan is refused. What a scanner can send is answered, never raised: a refused
+        serial, an empty or unreadable scan (blank, FNC1 or a GS1 prefix alone, a GS1
+        barcode with an empty serial). What the screen never sends is raised as a
+        UserError: a `barcode` that is not text, a `move_id` that is not an id of this
+        transfer's moves (or False), several transfers or none.
         """
-        self.ensure_one()
+        self._check_one_transfer("serial_scan")
+        check_text(self.env, "serial_scan", "barcode", barcode)
+        check_optional_id(self.env, "serial_scan", "move_id", move_id)
+        selected = self._own_move("serial_scan", move_id) if move_id else self.move_ids.browse()
         try:
             with self.env.cr.savepoint():
-                answer = self._serial_scan(barcode.strip(), self.move_ids.browse(move_id))
+                answer = self._serial_scan(barcode, selected)
         except UserError as error:
             answer = {"ok": False, "message": error.args[0], "move_id": move_id}
         return {**answer, "transfer": self.serial_scan_state()}
@@ -262,10 +294,13 @@ class StockPicking(models.Model):
         if self.state in ("draft", "done", "cancel"):
             raise UserError(self.env._("%s cannot be scanned: it is not in progress.",
                                        self.name))
+        input_mixin = self.env["stock.serial.input.mixin"]
+        input_mixin._check_scan(barcode)
+        scan = barcode.strip()
         moves = self.move_ids.filtered(
             lambda m: m.has_tracking == "serial" and m.state not in ("done", "cancel"))
         product_move = self.move_ids.filtered(
-            lambda m: m.product_id.barcode and m.product_id.barcode == barcode)[:1]
+            lambda m: m.product_id.barcode and m.product_id.barcode == scan)[:1]
         if product_move:
             if product_move not in moves:
                 raise UserError(self.env._(
@@ -273,7 +308,7 @@ class StockPicking(models.Model):
                     product_move.product_id.display_name))
             return {"ok": True, "move_id": product_move.id, "message": self.env._(
                 "%s: scan its serials", product_move.product_id.display_name)}
-        input_mixin = self.env["stock.serial.input.mixin"]
+        # GS1 is read from the scan as it came: a leading FNC1 says it is GS1.
         elements = input_mixin._gs1_elements(barcode)
         if elements and elements.get("01"):
             gtin = elements["01"].zfill(14)
@@ -283,7 +318,7 @@ class StockPicking(models.Model):
                     "The scanned GS1 barcode is for the GTIN %(gtin)s, which is not on "
                     "%(transfer)s.", gtin=elements["01"], transfer=self.name))
         else:
-            move = self._serial_scan_move(barcode, moves, selected)
+            move = self._serial_scan_move(scan, moves, selected)
         serial = input_mixin._serial_for_product(barcode, move.product_id)
         move._add_scanned_serial(serial)
         return {"ok": True, "move_id": move.id, "serial": serial, "message": self.env._(
@@ -309,9 +344,16 @@ class StockPicking(models.Model):
                                    "products.", self.name))
 
     def serial_scan_undo(self, move_id, serial):
-        """Take the serial of the last scan off its line."""
-        self.ensure_one()
-        move = self.move_ids.browse(move_id)
+        """Take the serial of the last scan off its line, a move of this transfer.
+
+        A serial not on the line is answered (nothing changes); a `move_id` that is not
+        one of this transfer's moves, or a `serial` that is not text, is raised (see
+        `serial_scan`).
+        """
+        self._check_one_transfer("serial_scan_undo")
+        check_text(self.env, "serial_scan_undo", "serial", serial)
+        check_id(self.env, "serial_scan_undo", "move_id", move_id)
+        move = self._own_move("serial_scan_undo", move_id)
         try:
             with self.env.cr.savepoint():
                 move._remove_scanned_serial(serial)
@@ -322,8 +364,15 @@ class StockPicking(models.Model):
 
     def serial_scan_validate(self, backorder=False):
         """Validate what was scanned. With units left and no `backorder` yet, ask first;
-        with it, the rest goes to a backorder (Odoo's own)."""
-        self.ensure_one()
+        with it, the rest goes to a backorder (Odoo's own). A done or cancelled transfer
+        is answered: it cannot be validated (again)."""
+        self._check_one_transfer("serial_scan_validate")
+        check_bool(self.env, "serial_scan_validate", "backorder", backorder)
+        if self.state in ("done", "cancel"):
+            return {"ok": False, "transfer": self.serial_scan_state(), "message": self.env._(
+                "%s is already done: there is nothing left to validate.", self.name)
+                if self.state == "done" else self.env._(
+                "%s is cancelled: it cannot be validated.", self.name)}
         left = sum(max(line["expected"] - line["done"], 0)
                    for line in self.serial_scan_state()["lines"] if line["serialized"])
         if left and not backorder:

@@ -5,7 +5,6 @@ from contextlib import contextmanager
 from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
-
 from odoo.addons.queue_job.job import Job
 
 _logger = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ class StockSerialValidation(models.Model):
                                  readonly=True, ondelete="cascade")
     company_id = fields.Many2one(related="picking_id.company_id", store=True, index=True)
     user_id = fields.Many2one("res.users", string="Requested by", required=True, readonly=True)
-    job_id = fields.Many2one("queue.job", string="Job", readonly=True, ondelete="set null",
+    job_id = fields.Many2one("queue.job", readonly=True, ondelete="set null",
                              index="btree_not_null")
     state = fields.Selection(
         [("queued", "Queued"), ("running", "Validating"), ("done", "Done"),

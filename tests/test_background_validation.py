@@ -1,7 +1,6 @@
+from odoo.addons.queue_job.job import Job
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-
-from odoo.addons.queue_job.job import Job
 
 from ..models.stock_serial_validation import BACKGROUND_THRESHOLD_PARAM, JOB_CHANNEL
 from .common import SerialCase

@@ -10,29 +10,31 @@ CALL_TIMEOUT = 60
 
 
 class RemoteError(Exception):
-    """A call the server refused, carrying the message its client shows."""
+    """A call the server refused, carrying the message its client shows (and, over JSON-2,
+    the whole error body)."""
+
+    def __init__(self, message, body=None):
+        super().__init__(message)
+        self.body = body or {}
 
 
-class LifecycleScenario:
-    """The whole life of a unit driven only over an external API, as an integration would:
-    every rule holds, and a refused step returns the message a user reads.
-
-    The scenario is shared by the transports; each test class supplies `call`. Parameters
-    are passed by name, as JSON-2 requires: `call(model, method, ids, **params)`, with
-    `ids` None for model-level methods such as create and search_read.
+class RpcScenario:
+    """A scenario driven only over an external API, as an integration would, shared by the
+    transports: each test class takes `call` from a client below. Parameters are passed by
+    name, as JSON-2 requires: `call(model, method, ids, **params)`, with `ids` None for
+    model-level methods such as create and search_read.
     """
 
     # Odoo's runner collects only the test methods a class defines itself, unless told.
     allow_inherited_tests_method = True
 
-    def call(self, model, method, ids=None, **params):
-        raise NotImplementedError
-
     def refused(self, message, model, method, ids=None, **params):
+        """Assert the call is refused with a message holding `message`; the error."""
         # The server logs each refused request: expected here.
         with self.assertRaises(RemoteError) as caught, mute_logger("odoo.http"):
             self.call(model, method, ids, **params)
         self.assertIn(message, str(caught.exception))
+        return caught.exception
 
     def transfer(self, picking_type, source, destination, product_id, quantity):
         refs = {xmlid: self.env.ref(xmlid).id for xmlid in (picking_type, source, destination)}
@@ -47,6 +49,11 @@ class LifecycleScenario:
 
     def state_of(self, picking_id):
         return self.call("stock.picking", "read", [picking_id], fields=["state"])[0]["state"]
+
+
+class LifecycleScenario(RpcScenario):
+    """The whole life of a unit: every rule holds, and a refused step returns the message
+    a user reads."""
 
     def test_life_of_a_unit(self):
         [template_id] = self.call("product.template", "create", vals_list=[{
@@ -110,9 +117,92 @@ class LifecycleScenario:
                          [receipt_id, delivery_id, action["res_id"]])
 
 
-@tagged("post_install", "-at_install", "serial_http")
-class TestXmlRpcLifecycle(LifecycleScenario, HttpCase):
-    """The scenario over XML-RPC (/xmlrpc/2, deprecated in Odoo 19 but still served)."""
+class ArgumentsScenario(RpcScenario):
+    """Wrong arguments of the public methods, as a client sends them: each is refused with
+    the message naming what was expected and what came (exactly that message: no
+    traceback, no tuple), and nothing changes."""
+
+    # From the client: `not_text`, (value, how the message names it) pairs the transport
+    # can send, and `control_characters` it can carry in a string.
+
+    def setUp(self):
+        super().setUp()
+        [template_id] = self.call("product.template", "create", vals_list=[{
+            "name": "RPC scanner", "is_storable": True, "is_serialized": True,
+            "barcode": "04012345000016"}])
+        [template] = self.call("product.template", "read", [template_id],
+                               fields=["product_variant_id"])
+        self.product_id = template["product_variant_id"][0]
+        self.receipt_id, self.move_id = self.transfer(
+            "stock.picking_type_in", "stock.stock_location_suppliers",
+            "stock.stock_location_stock", self.product_id, 2)
+        [receipt] = self.call("stock.picking", "read", [self.receipt_id], fields=["name"])
+        self.receipt_name = receipt["name"]
+
+    def refused_exactly(self, message, model, method, ids=None, **params):
+        error = self.refused(message, model, method, ids, **params)
+        self.assertEqual(str(error), message)
+        return error
+
+    def lines(self):
+        return self.call("stock.move.line", "search_read",
+                         domain=[("product_id", "=", self.product_id)],
+                         fields=["lot_name", "lot_id", "quantity", "picked", "picking_id"],
+                         order="id")
+
+    def test_a_barcode_that_is_not_text(self):
+        self.call("stock.picking", "serial_scan", [self.receipt_id], barcode="S-1")
+        before = self.lines()
+        for value, got in self.not_text:
+            with self.subTest(value=value):
+                self.refused_exactly(
+                    f"serial_scan expects a string for barcode, got {got}.",
+                    "stock.picking", "serial_scan", [self.receipt_id], barcode=value)
+        self.refused_exactly(
+            "find_serials expects a string for text, got int: 5.",
+            "stock.lot", "find_serials", text=5)
+        self.refused_exactly(
+            "serial_scan works on one transfer at a time, got 0.",
+            "stock.picking", "serial_scan", [], barcode="S-2")
+        self.assertEqual(self.lines(), before)
+
+    def test_serials_missing_is_its_message(self):
+        error = self.refused_exactly(
+            "Every serialized unit needs its serial number before validation:\n"
+            f"- RPC scanner: 2 of 2 units without a serial ({self.receipt_name})",
+            "stock.picking", "button_validate", [self.receipt_id])
+        if error.body:  # JSON-2 sends what the web client gets: the move to open
+            self.assertEqual(error.body["context"]["serial_move_id"], self.move_id)
+        self.assertEqual(self.state_of(self.receipt_id), "assigned")
+
+    def test_control_characters_in_a_lot_name(self):
+        [location] = self.call("stock.move", "read", [self.move_id],
+                               fields=["location_id", "location_dest_id"])
+        line = {"move_id": self.move_id, "picking_id": self.receipt_id,
+                "product_id": self.product_id, "quantity": 1,
+                "location_id": location["location_id"][0],
+                "location_dest_id": location["location_dest_id"][0]}
+        messages = {
+            "\x00": "A serial or lot number cannot contain the control character U+0000 "
+                    "(NUL): 'A\\x00B'",
+            "\x7f": "These serial numbers cannot be saved:\n- 'A\\x7fB': the serial "
+                    "contains the control character U+007F",
+        }
+        before = self.lines()
+        for char in self.control_characters:
+            with self.subTest(char=char):
+                self.refused_exactly(messages[char], "stock.move.line", "create",
+                                     vals_list=[{**line, "lot_name": f"A{char}B"}])
+        self.assertEqual(self.lines(), before)
+
+
+class XmlRpcClient:
+    """Calls over XML-RPC (/xmlrpc/2, deprecated in Odoo 19 but still served)."""
+
+    # XML-RPC has no null, and XML 1.0 no NUL.
+    not_text = ((5, "int: 5"), (True, "bool: True"), (1.5, "float: 1.5"),
+                (["A"], "list: ['A']"), ({"A": 1}, "dict: {'A': 1}"))
+    control_characters = ("\x7f",)
 
     def setUp(self):
         super().setUp()
@@ -135,9 +225,12 @@ class TestXmlRpcLifecycle(LifecycleScenario, HttpCase):
             raise RemoteError(fault.faultString) from fault
 
 
-@tagged("post_install", "-at_install", "serial_http")
-class TestJson2Lifecycle(LifecycleScenario, HttpCase):
-    """The scenario over Odoo 19's JSON-2 API, with an API key made for the test."""
+class Json2Client:
+    """Calls over Odoo 19's JSON-2 API, with an API key made for the test."""
+
+    not_text = ((5, "int: 5"), (None, "NoneType: None"), (True, "bool: True"),
+                (1.5, "float: 1.5"), (["A"], "list: ['A']"), ({"A": 1}, "dict: {'A': 1}"))
+    control_characters = ("\x00", "\x7f")
 
     def setUp(self):
         super().setUp()
@@ -153,5 +246,25 @@ class TestJson2Lifecycle(LifecycleScenario, HttpCase):
         response = self.url_open(f"/json/2/{model}/{method}", json=body,
                                  headers=self.headers, timeout=CALL_TIMEOUT)
         if response.status_code != 200:
-            raise RemoteError(response.json()["message"])
+            raise RemoteError(response.json()["message"], response.json())
         return response.json()
+
+
+@tagged("post_install", "-at_install", "serial_http")
+class TestXmlRpcLifecycle(LifecycleScenario, XmlRpcClient, HttpCase):
+    """The life of a unit over XML-RPC."""
+
+
+@tagged("post_install", "-at_install", "serial_http")
+class TestJson2Lifecycle(LifecycleScenario, Json2Client, HttpCase):
+    """The life of a unit over JSON-2."""
+
+
+@tagged("post_install", "-at_install", "serial_http")
+class TestXmlRpcArguments(ArgumentsScenario, XmlRpcClient, HttpCase):
+    """Wrong arguments over XML-RPC."""
+
+
+@tagged("post_install", "-at_install", "serial_http")
+class TestJson2Arguments(ArgumentsScenario, Json2Client, HttpCase):
+    """Wrong arguments over JSON-2."""

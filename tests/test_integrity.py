@@ -1,7 +1,10 @@
 """One unit, one serial, one place — on every path, not only through the dialogs."""
 
+import re
+
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import get_public_method
 from odoo.tests import Form, tagged
 
 from .common import SerialCase
@@ -165,6 +168,48 @@ class TestSerialNamesOnEveryPath(IntegrityCase):
         self.assertRefusedAndUnchanged(
             UserError, "is empty", lambda: receipt.move_ids.set_serials_from_text('Q1\n""'))
 
+    def test_nul_is_refused_before_the_database_whatever_the_tracking(self):
+        """PostgreSQL cannot store NUL: the name is refused, named, before it gets there
+        (not with psycopg2's "A string literal cannot contain NUL")."""
+        message = re.escape(
+            "A serial or lot number cannot contain the control character U+0000 (NUL): "
+            "'A\\x00B'")
+        lot_product = self.env["product.product"].create(
+            {"name": "Paint", "is_storable": True, "tracking": "lot"})
+        for product in (self.serial_product, lot_product):
+            receipt = self.create_receipt(product, 1)
+            line = receipt.move_line_ids
+            lot = self.env["stock.lot"].create({"name": "N-1", "product_id": product.id})
+            writes = {
+                "lot create": lambda product=product: self.env["stock.lot"].create(
+                    {"name": "A\x00B", "product_id": product.id}),
+                "lot write": lambda lot=lot: lot.write({"name": "A\x00B"}),
+                "line create": lambda line=line: self.env["stock.move.line"].create({
+                    "move_id": line.move_id.id, "picking_id": line.picking_id.id,
+                    "product_id": line.product_id.id, "quantity": 1, "lot_name": "A\x00B",
+                    "location_id": line.location_id.id,
+                    "location_dest_id": line.location_dest_id.id}),
+                "line write": lambda line=line: line.write({"lot_name": "A\x00B"}),
+            }
+            for label, write in writes.items():
+                with self.subTest(tracking=product.tracking, write=label):
+                    self.assertRefusedAndUnchanged(ValidationError, f"^{message}$", write,
+                                                   product=product)
+
+    def test_a_gs1_barcode_with_an_empty_serial_is_no_serial(self):
+        self.serial_product.barcode = "04012345000016"
+        receipt = self.create_receipt(self.serial_product, 3)
+        for text in ("(01)04012345000016(21)", "(21)", "]C1010401234500001621"):
+            with self.subTest(text=text):
+                self.assertRefusedAndUnchanged(
+                    UserError, re.escape(
+                        f"- {text!r}: a GS1 barcode with an empty serial number (AI 21) "
+                        "(line 2, column 1)"),
+                    lambda text=text: receipt.move_ids.set_serials_from_text(f"G-1\n{text}"))
+        # With its serial it stays a serial as typed, as before.
+        receipt.move_ids.set_serials_from_text("(01)04012345000016(21)G-2")
+        self.assertEqual(receipt.move_ids._entered_serials(), ["(01)04012345000016(21)G-2"])
+
     def test_lot_tracked_products_keep_odoo_rules(self):
         lot_product = self.env["product.product"].create(
             {"name": "Paint", "is_storable": True, "tracking": "lot"})
@@ -200,6 +245,11 @@ class TestPublicMethodArguments(IntegrityCase):
                                        lambda: (first | second).set_serials_from_text("A"))
         self.assertRefusedAndUnchanged(UserError, "not on 0 moves",
                                        lambda: first.browse().set_serials_from_text("A"))
+
+    def test_methods_for_records_are_not_rpc_methods(self):
+        """The label dialog opens on (product record, serial) pairs, which RPC cannot send."""
+        with self.assertRaisesRegex(AccessError, "cannot be called remotely"):
+            get_public_method(self.env["stock.serial.label.print"], "action_open")
 
     def test_products_that_are_not_serialized(self):
         move = self.create_receipt(self.plain_product, 1).move_ids

@@ -1,3 +1,4 @@
+import re
 import threading
 import time
 
@@ -52,7 +53,10 @@ class TestReceiptSerials(SerialCase):
             self.receipt.button_validate()
         self.assertIn(f"{self.serial_product.display_name}: 10 of 10 units without a serial",
                       caught.exception.args[0])
-        self.assertEqual(caught.exception.args[1], self.move.id, "the move to open the dialog on")
+        self.assertEqual(caught.exception.move_id, self.move.id, "the move to open the dialog on")
+        # Every transport words the error from its arguments: the message alone.
+        self.assertEqual(caught.exception.args, (str(caught.exception),))
+        self.assertEqual(caught.exception.context, {"serial_move_id": self.move.id})
         self.assertNotEqual(self.receipt.state, "done")
 
     def test_line_without_a_move_is_named_too(self):
@@ -69,7 +73,7 @@ class TestReceiptSerials(SerialCase):
             self.receipt.button_validate()
         self.assertIn(f"{self.serial_product.display_name}: 2 units without a serial "
                       f"({self.receipt.name})", caught.exception.args[0])
-        self.assertFalse(caught.exception.args[1])
+        self.assertFalse(caught.exception.move_id)
         self.assertNotEqual(self.receipt.state, "done")
 
     def test_rule_holds_without_the_form(self):
@@ -267,6 +271,21 @@ class TestSerialEntryWizard(SerialCase):
         self.assertIn("carries no serial number", record.scan_feedback["message"])
         record.on_barcode_scanned("SCAN-2")
         self.assertEqual(record.scan_feedback["message"], "SCAN-2 refused: already entered")
+        for barcode, message in {
+            "\x1d": "The scan '\\x1d' is empty: nothing was read.",
+            "(01)04012345000016(21)": "The scanned GS1 barcode '(01)04012345000016(21)' "
+                                      "carries an empty serial number (AI 21).",
+        }.items():
+            record.on_barcode_scanned(barcode)
+            self.assertEqual((record.scan_feedback["ok"], record.scan_feedback["message"]),
+                             (False, message))
+        self.assertEqual(record.serials_text.split(), ["PLAIN-1", "SCAN-2", "SCAN-3"])
+        # Not text, or several dialogs: the client's mistake, raised.
+        with self.assertRaisesRegex(UserError, re.escape(
+                "on_barcode_scanned expects a string for barcode, got int: 5.")):
+            record.on_barcode_scanned(5)
+        with self.assertRaisesRegex(UserError, "one dialog at a time, got 2"):
+            (record | record.copy()).on_barcode_scanned("SCAN-4")
         self.assertEqual(record.serials_text.split(), ["PLAIN-1", "SCAN-2", "SCAN-3"])
 
     def test_first_scan_replaces_the_next_serial_suggestion(self):

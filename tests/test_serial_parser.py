@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase, tagged
 
-from ..tools.gs1 import FNC1, gs1_payload
+from ..tools.gs1 import FNC1, gs1_payload, is_empty_scan
 from ..tools.serial_parser import (
     DUPLICATE,
     ERROR,
@@ -152,6 +152,23 @@ class TestSerialParser(BaseCase):
         self.assertEqual(gs1_payload("]d20104012345000010"), "]d20104012345000010")
         self.assertEqual(gs1_payload("(01)04012345000010(21)SN-7"),
                          f"0104012345000010{FNC1}21SN-7")
+
+    def test_gs1_payload_keeps_what_says_gs1(self):
+        # A leading FNC1 is what marks the raw form: white space goes, FNC1 stays.
+        self.assertEqual(gs1_payload(f" {FNC1}010401234500001621SN-7\n"),
+                         f"{FNC1}010401234500001621SN-7")
+        # An empty value is a GS1 barcode without it (for Odoo's rules to read), not a
+        # plain serial.
+        self.assertEqual(gs1_payload("(01)04012345000010(21)"), f"0104012345000010{FNC1}21")
+        self.assertEqual(gs1_payload("(21)"), "21")
+
+    def test_empty_scans(self):
+        for scan in ("", "   ", FNC1, f" {FNC1}{FNC1} ", "]C1", " ]d2", f"]C1{FNC1}"):
+            with self.subTest(scan=scan):
+                self.assertTrue(is_empty_scan(scan))
+        for scan in ("A", "]C10104012345000010", f"{FNC1}21", "(21)", "]C"):
+            with self.subTest(scan=scan):
+                self.assertFalse(is_empty_scan(scan))
 
 
 @tagged("post_install", "-at_install")

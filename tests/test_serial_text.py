@@ -4,6 +4,7 @@ from ..tools.serial_text import (
     SerialCounter,
     SerialMessage,
     SerialTextError,
+    control_character,
     normalize_serial,
     serial_problem,
     stored_serial_problem,
@@ -63,3 +64,9 @@ class TestSerialText(BaseCase):
         self.assertEqual(serial_problem("A\u2028B"),
                          SerialMessage("invisible_character", {"code_point": "U+2028"}))
         self.assertEqual(stored_serial_problem(" A"), SerialMessage("surrounding_space"))
+
+    def test_control_character(self):
+        self.assertEqual(control_character("A\x00B"), "U+0000")
+        self.assertEqual(control_character("AB\x7f\x01"), "U+007F")
+        self.assertEqual(control_character("A\x85B"), "U+0085")  # C1: next line
+        self.assertIsNone(control_character("A\u200bB é"))  # invisible, not a control

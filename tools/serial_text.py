@@ -46,6 +46,14 @@ def normalize_serial(text):
 
 
 _ASCII_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# Unicode's control characters (category Cc): C0, DEL and C1.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_character(text):
+    """The code point (`U+0000`) of the first control character in `text`, or None."""
+    control = _CONTROL_RE.search(text)
+    return _code_point(control[0]) if control else None
 
 
 def serial_problem(serial):

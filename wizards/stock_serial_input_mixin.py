@@ -3,7 +3,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.gs1 import gs1_payload
+from ..models.arguments import check_text
+from ..tools.gs1 import FNC1, gs1_payload, is_empty_scan
+from ..tools.serial_text import control_character
 
 PREVIEW_ROWS = 200
 
@@ -46,6 +48,11 @@ class StockSerialInputMixin(models.AbstractModel):
 
     def on_barcode_scanned(self, barcode):
         # A refusal is answered inline (and by a sound): a modal would stop the next scan.
+        # A barcode that is not text, or several dialogs, is the client's mistake: raised.
+        if len(self) != 1:
+            raise UserError(self.env._(
+                "on_barcode_scanned works on one dialog at a time, got %s.", len(self)))
+        check_text(self.env, "on_barcode_scanned", "barcode", barcode)
         try:
             serial = self._serial_from_scan(barcode)
             self._add_scanned_serial(serial)
@@ -82,21 +89,48 @@ class StockSerialInputMixin(models.AbstractModel):
         return self._serial_for_product(barcode, self.product_id)
 
     @api.model
+    def _check_scan(self, barcode):
+        """Refuse a scan that carries nothing (blank, or a GS1 symbology identifier or FNC1
+        alone) or a control character other than FNC1, GS1's separator."""
+        if is_empty_scan(barcode):
+            raise UserError(self.env._("The scan %s is empty: nothing was read.", repr(barcode)))
+        code_point = control_character(barcode.strip().replace(FNC1, ""))
+        if code_point:
+            raise UserError(self.env._(
+                "The scan %(scan)s contains the control character %(code_point)s.",
+                scan=repr(barcode), code_point=code_point))
+
+    @api.model
+    def _gs1_decompose(self, payload):
+        """{AI: value} of a GS1 element string, by Odoo's GS1 nomenclature; None when its
+        rules cannot read it."""
+        nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
+        elements = nomenclature.gs1_decompose_extended(payload)
+        return {element["ai"]: element["value"] for element in elements} if elements else None
+
+    @api.model
     def _gs1_elements(self, barcode):
         """{AI: value} of a GS1 scan, None for a plain serial (see tools/gs1.py)."""
         payload = gs1_payload(barcode)
         if payload is None:
             return None
-        nomenclature = self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
-        elements = {element["ai"]: element["value"]
-                    for element in nomenclature.gs1_decompose_extended(payload) or []}
+        elements = self._gs1_decompose(payload)
         if not elements:
             raise UserError(self.env._("%s could not be read as a GS1 barcode.", barcode))
         return elements
 
     @api.model
+    def _is_gs1_without_serial(self, text):
+        """Whether `text` is a GS1 barcode whose serial number, AI (21), is empty."""
+        payload = gs1_payload(text)
+        elements = self._gs1_decompose(payload) if payload is not None else None
+        return bool(elements) and elements.get("21") == ""
+
+    @api.model
     def _serial_for_product(self, barcode, product):
-        """The serial of `product` a scan carries; a GS1 scan of another GTIN is refused."""
+        """The serial of `product` a scan carries; an empty scan, a GS1 scan of another
+        GTIN or with an empty serial number are refused."""
+        self._check_scan(barcode)
         elements = self._gs1_elements(barcode)
         if elements is None:
             return barcode.strip()
@@ -110,6 +144,10 @@ class StockSerialInputMixin(models.AbstractModel):
         if "21" not in elements:
             raise UserError(self.env._(
                 "The scanned GS1 barcode %s carries no serial number (AI 21).", barcode))
+        if not elements["21"]:
+            raise UserError(self.env._(
+                "The scanned GS1 barcode %s carries an empty serial number (AI 21).",
+                repr(barcode)))
         return elements["21"]
 
     def _reopen(self):

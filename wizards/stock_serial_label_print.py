@@ -34,8 +34,10 @@ class StockSerialLabelPrint(models.TransientModel):
             wizard.can_use_gs1 = any(products.mapped("barcode"))
 
     @api.model
+    @api.private
     def action_open(self, pairs):
-        """The dialog for these (product, serial) pairs."""
+        """The dialog for these (product record, serial) pairs: for the addon's own
+        buttons, not for RPC, which cannot send records."""
         if not pairs:
             raise UserError(self.env._("There are no serial numbers to print."))
         wizard = self.create({"labels_json": [[product.id, serial] for product, serial in pairs]})

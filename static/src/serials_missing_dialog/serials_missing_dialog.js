@@ -6,8 +6,8 @@ import { Component } from "@odoo/owl";
 
 /**
  * The error shown when a transfer is validated with serialized units still without a
- * serial. The server raises a UserError subclass (what Odoo's callers catch) whose second
- * argument is the move to fix: this dialog offers to open the serial dialog on it.
+ * serial. The server raises a UserError subclass (what Odoo's callers catch) whose context
+ * names the move to fix: this dialog offers to open the serial dialog on it.
  */
 export class SerialsMissingDialog extends Component {
     static template = "stock_serial_tracking.SerialsMissingDialog";
@@ -17,7 +17,8 @@ export class SerialsMissingDialog extends Component {
     setup() {
         this.action = useService("action");
         this.orm = useService("orm");
-        [this.message, this.moveId] = this.props.data.arguments;
+        this.message = this.props.data.message;
+        this.moveId = this.props.data.context.serial_move_id;
     }
 
     async enterSerials() {
