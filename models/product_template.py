@@ -270,15 +270,28 @@ class ProductTemplate(models.Model):
         return links
 
     def _check_serialized_lock(self):
-        """Refuse a change of the Serialized flag on products that already have history."""
+        """Refuse a change of the Serialized flag on products that already have history,
+        in the words of what was changed: the flag, Track Inventory, or the product type."""
         links = self._serialized_lock_links()
         if links:
-            raise UserError("\n".join(
-                self.env._(
-                    "The Serialized flag of %(product)s cannot be changed: it already has "
-                    "%(links)s. Create a new product for the other tracking instead.",
-                    product=template.display_name, links=", ".join(labels))
-                for template, labels in links.items()))
+            raise UserError("\n".join(template._serialized_lock_message(", ".join(labels))
+                                      for template, labels in links.items()))
+
+    def _serialized_lock_message(self, links):
+        self.ensure_one()
+        _ = self.env._
+        if self.type != "consu":
+            types = dict(self._fields["type"]._description_selection(self.env))
+            return _("%(product)s cannot become a %(type)s: it is tracked by serial number and "
+                     "already has %(links)s. Create a new product for the %(type)s instead.",
+                     product=self.display_name, type=types[self.type].lower(), links=links)
+        if not self.is_storable:  # it was tracked by serial: only its change is checked
+            return _("%(product)s cannot stop tracking its inventory: it is tracked by serial "
+                     "number and already has %(links)s. Create a new product instead.",
+                     product=self.display_name, links=links)
+        return _("The Serialized flag of %(product)s cannot be changed: it already has "
+                 "%(links)s. Create a new product for the other tracking instead.",
+                 product=self.display_name, links=links)
 
     def _check_serial_manager(self, field_label):
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):

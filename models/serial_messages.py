@@ -17,7 +17,13 @@ TEMPLATES = {
         "of %(limit)s"),
     "over_limit": _lt("more than the limit of %(limit)s serials"),
     "pattern_mismatch": _lt("%(serial)r does not match the product's serial pattern"),
-    "duplicate": _lt("%(serial)s is entered twice (first on line %(line)s, column %(column)s)"),
+    "duplicate": _lt("%(serial)s is entered twice: on %(first)s and on %(again)s"),
+    "short_span": _lt(
+        "read as the span %(first)s … %(last)s; to keep %(serial)s as one serial, turn off "
+        "Treat A-B as a span"),
+    "short_span_kept": _lt(
+        "kept as one serial, as the product's serial pattern asks; write %(first)s-%(last)s "
+        "for the span"),
     "span_decreasing": _lt("read as one serial; a span must increase"),
     "non_ascii": _lt("contains non-ASCII characters: %(characters)s"),
     "lookalike": _lt("looks like %(reading)s: %(letters)s"),
@@ -25,6 +31,7 @@ TEMPLATES = {
     "span": _lt("span of %(count)s serials (%(first)s … %(last)s)"),
     "serial": _lt("serial"),
     "where": _lt("line %(line)s, column %(column)s"),
+    "line": _lt("line %(line)s"),
     "next_serial_invalid": _lt("Next Serial %(serial)r: %(problem)s."),
     "next_serial_no_number": _lt(
         "Next Serial %(serial)r has no number to count from; end it with digits, "

@@ -40,6 +40,7 @@ class StockLot(models.Model):
     _name_exact_idx = models.Index("(name)")
 
     move_line_ids = fields.One2many("stock.move.line", "lot_id", string="Moves")
+    product_tracking = fields.Selection(related="product_id.tracking")
     serial_status = fields.Selection(
         SERIAL_STATUSES, string="Status", compute="_compute_serial_status", store=True,
         help="In stock: free in a warehouse. Reserved: on an open transfer. Delivered: at a "

@@ -199,8 +199,11 @@ class StockMove(models.Model):
         return check
 
     def _token_message(self, token, message):
+        """`message` about `token`, with its place in the text (a duplicate names both)."""
+        if token.kind == DUPLICATE:
+            return serial_text(self.env, message)
         return self.env._("%(message)s (%(where)s)", message=serial_text(self.env, message),
-                          where=serial_text(self.env, token.where))
+                          where=serial_text(self.env, token.place))
 
     def _takes_serials_from_stock(self):
         """Deliveries, internal transfers, vendor returns: units leave a stock location."""
@@ -589,8 +592,12 @@ class StockMove(models.Model):
         text = (text or "").rstrip()
         check = self._check_serial_entry(f"{text}\n{serial}" if text else serial,
                                          spans=spans, check_quantity=check_quantity, lock=lock)
-        if check.tokens and check.tokens[-1].kind == DUPLICATE:
+        scanned = check.tokens[-1] if check.tokens else None
+        if scanned and scanned.kind == DUPLICATE:
             return check, [self.env._("already entered")]
+        if scanned and scanned.kind == ERROR:
+            # One scan: its place in the text would tell the scanner user nothing.
+            return check, [serial_text(self.env, scanned.message)]
         problems = [message for subject, message in check.errors
                     if subject in (serial, repr(serial))]
         expected = self._serial_units()

@@ -611,7 +611,7 @@ class StockMoveLine(models.Model):
         lines = self.filtered(lambda line: not line.lot_id)
         if not lines:
             return
-        lot_ids = []
+        lot_by_line = {}
         # The batch's context: the new lots' companies are checked per company, not per lot;
         # no chatter work per lot (Odoo subscribes nobody to a new lot and posts no tracking
         # on creation, but spends a loop per lot finding that out).
@@ -625,10 +625,12 @@ class StockMoveLine(models.Model):
             new_lines = group.filtered(lambda line, known=existing: line.lot_name not in known)
             new_lots = lot_model.create([line._prepare_new_lot_vals() for line in new_lines])
             created = dict(zip(new_lines, new_lots, strict=True))
-            lot_ids += [(existing.get(line.lot_name) or created[line]).id for line in group]
+            lot_by_line.update(
+                (line, (existing.get(line.lot_name) or created[line]).id) for line in group)
         # Then the fields computed from the lines' lots (statuses, counts) are recomputed
-        # as after a write.
-        update_set_wise(lines, "lot_id", lot_ids)
+        # as after a write. In the lines' order: the products' lines may be interleaved (a
+        # transfer scanned product by product), the groups are not.
+        update_set_wise(lines, "lot_id", [lot_by_line[line] for line in lines])
 
     def _check_company(self, fnames=None):
         return super(StockMoveLine, records_to_check_one_by_one(self, fnames))._check_company(

@@ -365,7 +365,12 @@ class StockPicking(models.Model):
     def serial_scan_validate(self, backorder=False):
         """Validate what was scanned. With units left and no `backorder` yet, ask first;
         with it, the rest goes to a backorder (Odoo's own). A done or cancelled transfer
-        is answered: it cannot be validated (again)."""
+        is answered: it cannot be validated (again).
+
+        Odoo's validation may answer with an action instead (a question such as stock_sms's
+        confirmation, a report to print): it comes back as `action`, for the screen to run,
+        and `done` says whether the transfer is done yet. "validated" is said only then.
+        """
         self._check_one_transfer("serial_scan_validate")
         check_bool(self.env, "serial_scan_validate", "backorder", backorder)
         if self.state in ("done", "cancel"):
@@ -381,10 +386,36 @@ class StockPicking(models.Model):
                 left), "transfer": self.serial_scan_state()}
         try:
             with self.env.cr.savepoint():
-                self.with_context(skip_backorder=True,
-                                  picking_ids_not_to_backorder=[]).button_validate()
+                result = self.with_context(skip_backorder=True,
+                                           picking_ids_not_to_backorder=[]).button_validate()
         except UserError as error:
             return {"ok": False, "message": error.args[0], "transfer": self.serial_scan_state()}
+        if self.serial_validation_locked:
+            return {"ok": True, "done": False, "transfer": self.serial_scan_state(),
+                    "message": self.env._(
+                        "%s: the validation runs in the background; the transfer's chatter "
+                        "tells when it is done.", self.name)}
+        action = result if isinstance(result, dict) else None
+        if self.state != "done":
+            return {"ok": None, "done": False, "action": action,
+                    "transfer": self.serial_scan_state(),
+                    "message": self.env._("%s: Odoo asks a question before validating.",
+                                          self.name)
+                    if action else self.env._("%s was not validated.", self.name)}
+        return {**self._serial_scan_validated_answer(), "action": action}
+
+    def serial_scan_after_question(self):
+        """The answer once the question Odoo asked on validation (see `serial_scan_validate`)
+        is closed, whichever way: validated when the transfer is done, else not."""
+        self._check_one_transfer("serial_scan_after_question")
+        if self.state == "done":
+            return self._serial_scan_validated_answer()
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        return {"ok": False, "done": False, "transfer": self.serial_scan_state(),
+                "message": self.env._("%(transfer)s was not validated: it is still %(state)s.",
+                                      transfer=self.name, state=state)}
+
+    def _serial_scan_validated_answer(self):
         follow_up = self.search([("backorder_id", "=", self.id)], limit=1)
         return {"ok": True, "done": True, "transfer": self.serial_scan_state(),
                 "message": self.env._("%(transfer)s validated; the rest is in %(backorder)s.",

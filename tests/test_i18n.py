@@ -72,6 +72,5 @@ class TestTranslationTemplate(TransactionCase):
             receipt.move_ids.with_user(french_user).with_context(
                 lang=french_user.lang).set_serials_from_text("A\nB\nA")
         message = str(caught.exception)
-        self.assertIn("A est saisi deux fois (d'abord ligne 1, colonne 1) (ligne 3, colonne 1)",
-                      message)
+        self.assertIn("A est saisi deux fois : ligne 1 et ligne 3", message)
         self.assertNotIn("entered twice", message)

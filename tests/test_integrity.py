@@ -204,7 +204,7 @@ class TestSerialNamesOnEveryPath(IntegrityCase):
                 self.assertRefusedAndUnchanged(
                     UserError, re.escape(
                         f"- {text!r}: a GS1 barcode with an empty serial number (AI 21) "
-                        "(line 2, column 1)"),
+                        "(line 2)"),
                     lambda text=text: receipt.move_ids.set_serials_from_text(f"G-1\n{text}"))
         # With its serial it stays a serial as typed, as before.
         receipt.move_ids.set_serials_from_text("(01)04012345000016(21)G-2")

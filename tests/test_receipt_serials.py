@@ -141,7 +141,7 @@ class TestReceiptSerials(SerialCase):
             ("1-90, A1-A20", ["'A1-A20'", "limit of 100"]),
             ("Z" * 65, ["'" + "Z" * 65 + "'", "longer than 64 characters"]),
             ("OK, BAD\x00", ["'BAD\\x00'", "control character U+0000", "line 1, column 5"]),
-            ("A1, A2, A1", ["A1 is entered twice (first on line 1, column 1)"]),
+            ("A1, A2, A1", ["A1 is entered twice: on line 1 and on line 1, column 9"]),
             ("1-11", ["11 serials for 10 units"]),
         ]
         for text, fragments in cases:
@@ -230,7 +230,7 @@ class TestSerialEntryWizard(SerialCase):
         wizard = self.open_wizard()
         wizard.serials_text = "A, A"
         record = wizard.save()
-        with self.assertRaisesRegex(UserError, r"A is entered twice \(first on line 1"):
+        with self.assertRaisesRegex(UserError, r"A is entered twice: on line 1 and on line 1, co"):
             record.action_apply()
         self.assertEqual(self.serial_product.next_expected_serial, "SN-00001")
 
@@ -303,7 +303,7 @@ class TestSerialEntryWizard(SerialCase):
         self.assertNotIn("alert-danger", wizard.preview_html)
         wizard.serials_text = "LX-1\nLX-2\nLX-1\nLX-0OO10"
         self.assertIn("o_serial_state_errors", wizard.preview_html)
-        self.assertIn("entered twice (first on line 1, column 1)", wizard.preview_html)
+        self.assertIn("entered twice: on line 1 and on line 3", wizard.preview_html)
         self.assertNotIn("is already in the list", wizard.preview_html)
         self.assertIn("looks like LX-00010", wizard.preview_html)
 

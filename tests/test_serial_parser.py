@@ -101,9 +101,11 @@ class TestSerialParser(BaseCase):
         duplicates = [t for t in result.tokens if t.kind == DUPLICATE]
         self.assertEqual(len(duplicates), 2)
         self.assertEqual(duplicates[0].message, SerialMessage(
-            "duplicate", {"serial": "A1", "line": 1, "column": 1}))
+            "duplicate", {"serial": "A1", "first": SerialMessage("line", {"line": 1}),
+                          "again": SerialMessage("line", {"line": 2})}))
         self.assertEqual(duplicates[1].message, SerialMessage(
-            "duplicate", {"serial": "2", "line": 2, "column": 5}))
+            "duplicate", {"serial": "2", "first": SerialMessage("where", {"line": 2, "column": 5}),
+                          "again": SerialMessage("where", {"line": 2, "column": 10})}))
 
     def test_lookalikes_are_warned(self):
         result = parse_serials("1l1, 1O0, I23, PRO-1234, 111")

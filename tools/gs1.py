@@ -8,6 +8,8 @@ SYMBOLOGY_IDENTIFIERS = ("]C1", "]e0", "]d2", "]Q3", "]J1")
 # A value may be empty: `(01)...(21)` is a GS1 barcode without its serial, not a serial.
 _PARENTHESIZED_RE = re.compile(r"^(\(\d{2,4}\)[^()]*)+$")
 _AI_RE = re.compile(r"\((\d{2,4})\)")
+# AI (01), a GTIN-14 of fixed length, then at least one more element.
+_RAW_GTIN_RE = re.compile(r"^01(\d{14})\d{2}")
 
 
 def gs1_payload(scan):
@@ -33,3 +35,26 @@ def is_empty_scan(scan):
     scan = scan.strip()
     identifier = next((prefix for prefix in SYMBOLOGY_IDENTIFIERS if scan.startswith(prefix)), "")
     return not scan[len(identifier):].strip()
+
+
+def gtin_check_digit_ok(gtin):
+    """Whether the last digit of `gtin` (digits only) is its GS1 check digit."""
+    body, check = gtin[:-1], int(gtin[-1])
+    total = sum(int(digit) * (3 if index % 2 == 0 else 1)
+                for index, digit in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def raw_gs1_candidate(scan):
+    """`scan` stripped when it may be a GS1 element string sent without symbology
+    identifier or FNC1 (many keyboard-wedge scanners send none by default), else None.
+
+    Only AI (01) has the fixed length that makes such a scan readable: `01`, a GTIN-14
+    whose check digit is right, then another element. The caller still has to decompose
+    it and find a serial (AI 21) before treating it as GS1.
+    """
+    scan = (scan or "").strip(string.whitespace)
+    match = _RAW_GTIN_RE.match(scan)
+    if match and gtin_check_digit_ok(match[1]):
+        return scan
+    return None

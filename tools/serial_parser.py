@@ -60,6 +60,12 @@ class TokenReport:
     def where(self):
         return SerialMessage("where", {"line": self.line, "column": self.column})
 
+    @property
+    def place(self):
+        """Where the token is, as a person says it: the column only when it helps (a row
+        of cells pasted), not for the first token of a line."""
+        return self.where if self.column > 1 else SerialMessage("line", {"line": self.line})
+
     def describe(self):
         """What the token became, for a preview."""
         if self.kind == SPAN:
@@ -110,6 +116,22 @@ def _read_span(text):
     return None
 
 
+def _read_short_span(text):
+    """`SN-1000-1009` or `SN-1000-09`: a span whose end gives only the last digits.
+
+    Returns (prefix, start digits, end digits, suffix) with the end written in full, or
+    None. Read only when no hyphen splits `text` into two ends of the same shape.
+    """
+    position = text.rfind("-")
+    end = text[position + 1:]
+    start = _shape(text[:position]) if position > 0 else None
+    if not (start and end.isdigit() and not start[2]) or len(end) > len(start[1]):
+        return None
+    prefix, first = start[0], start[1]
+    last = first[:len(first) - len(end)] + end
+    return (prefix, first, last, "") if int(last) > int(first) else None
+
+
 def lookalike_reading(serial):
     """The serial as digits, when it mixes digits with l, I, O or o; else None."""
     if not _LOOKALIKE_RE.search(serial):
@@ -151,6 +173,20 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
             continue
         candidates = [serial]
         span = _read_span(serial) if spans and "-" in serial else None
+        short_span = None if span or not spans or "-" not in serial else _read_short_span(serial)
+        if short_span:
+            prefix, first, last, _suffix = short_span
+            first_serial, last_serial = prefix + first, prefix + last
+            # Two readings: one serial, or a span. The product's serial pattern decides
+            # when it accepts only one of them; otherwise the span, as for 1000-1009.
+            if (pattern is not None and pattern.fullmatch(serial)
+                    and not pattern.fullmatch(first_serial)):
+                token.warnings = (SerialMessage("short_span_kept", {
+                    "serial": serial, "first": first_serial, "last": last_serial}),)
+            else:
+                span = short_span
+                token.warnings = (SerialMessage("short_span", {
+                    "serial": serial, "first": first_serial, "last": last_serial}),)
         if span:
             prefix, first, last, suffix = span
             start, end = int(first), int(last)
@@ -186,7 +222,7 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
             earlier = first_seen[repeated]
             token.kind = DUPLICATE
             token.message = SerialMessage("duplicate", {
-                "serial": repeated, "line": earlier.line, "column": earlier.column})
+                "serial": repeated, "first": earlier.place, "again": token.place})
             continue
         if token.kind == LITERAL:
             first_seen[serial] = token

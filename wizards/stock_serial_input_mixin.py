@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.arguments import check_text
-from ..tools.gs1 import FNC1, gs1_payload, is_empty_scan
+from ..tools.gs1 import FNC1, gs1_payload, is_empty_scan, raw_gs1_candidate
 from ..tools.serial_text import control_character
 
 PREVIEW_ROWS = 200
@@ -110,10 +110,16 @@ class StockSerialInputMixin(models.AbstractModel):
 
     @api.model
     def _gs1_elements(self, barcode):
-        """{AI: value} of a GS1 scan, None for a plain serial (see tools/gs1.py)."""
+        """{AI: value} of a GS1 scan, None for a plain serial (see tools/gs1.py).
+
+        A scan without symbology identifier counts as GS1 only when it starts with AI
+        (01) and a valid GTIN, and Odoo's nomenclature reads a serial, AI (21), from it.
+        """
         payload = gs1_payload(barcode)
         if payload is None:
-            return None
+            raw = raw_gs1_candidate(barcode)
+            elements = self._gs1_decompose(raw) if raw else None
+            return elements if elements and elements.get("21") else None
         elements = self._gs1_decompose(payload)
         if not elements:
             raise UserError(self.env._("%s could not be read as a GS1 barcode.", barcode))

@@ -24,12 +24,15 @@ class StockSerialSelect(models.TransientModel):
     def _defaults_for_move(self, move):
         expected = move._serial_units()
         chosen = move.move_line_ids.lot_id
+        firm = move.move_line_ids.filtered(lambda line: line._is_firm_serial_choice()).lot_id
         quants = move._available_serial_quants(limit=expected + self.EXTRA_CANDIDATES)
         # The serials already reserved stay chosen; otherwise suggest the oldest (FIFO).
+        # Only the firm choices are someone's: the others give way to what is pasted.
         suggested = chosen or quants[:expected].lot_id
         return {"line_ids": [Command.create({
             "lot_id": quant.lot_id.id, "location_id": quant.location_id.id,
             "in_date": quant.in_date, "selected": quant.lot_id in suggested,
+            "tentative": quant.lot_id in suggested and quant.lot_id not in firm,
         }) for quant in quants.sorted(lambda q: q.lot_id not in chosen)]}
 
     @api.depends("line_ids.selected", "move_id.product_qty")
@@ -48,19 +51,28 @@ class StockSerialSelect(models.TransientModel):
         new_lines = []
         for serial in check.serials:
             if serial in by_lot:
-                by_lot[serial].selected = True
+                by_lot[serial].update({"selected": True, "tentative": False})
             elif serial in check.quant_locations:
                 new_lines.append(Command.create({
                     "lot_id": check.lots[serial], "selected": True,
                     "location_id": check.quant_locations[serial]}))
         if new_lines:
             self.line_ids = new_lines
+        self._untick_tentative_beyond_units()
         self.messages_html = self._render_problems(check.errors, check.warnings) or Markup()
         self.serials_text = False
         ticked = len(check.serials) - len({subject for subject, _m in check.errors})
         self._set_scan_feedback(not check.errors, self.env._(
             "%(ticked)s of %(count)s serials ticked", ticked=max(ticked, 0),
             count=len(check.serials)))
+
+    def _untick_tentative_beyond_units(self):
+        """Serials pasted or scanned replace the ones only suggested (Odoo's reservation,
+        the oldest units), the last suggested first, until no more are ticked than units."""
+        extra = len(self.line_ids.filtered("selected")) - self.move_id._serial_units()
+        tentative = self.line_ids.filtered(lambda line: line.selected and line.tentative)
+        if extra > 0:
+            tentative[-extra:].selected = False
 
     def _scan_check_options(self):
         return {"check_quantity": False}  # the count is checked on Apply
@@ -89,3 +101,11 @@ class StockSerialSelectLine(models.TransientModel):
     location_id = fields.Many2one("stock.location", readonly=True)
     in_date = fields.Datetime(string="Received", readonly=True)
     selected = fields.Boolean(string="Ship")
+    tentative = fields.Boolean(
+        help="Ticked as a suggestion (reserved by Odoo, or the oldest unit), not by "
+        "anyone: a serial pasted or scanned takes its place.")
+
+    @api.onchange("selected")
+    def _onchange_selected(self):
+        # Ticked or unticked by hand: the user's choice from now on.
+        self.tentative = False

@@ -42,17 +42,35 @@ export class SerialLiveTextField extends TextField {
                         this.commit();
                     }
                 };
-                const onFocus = () => this.selectSuggestion();
+                // A click into the box puts the caret where it lands, which drops the
+                // selection made on focus: the first click after focus selects again.
+                let clickSelects = false;
+                const onFocus = () => {
+                    clickSelects = true;
+                    this.selectSuggestion();
+                };
+                const onClick = () => {
+                    if (clickSelects && textarea.selectionStart === textarea.selectionEnd) {
+                        this.selectSuggestion();
+                    }
+                    clickSelects = false;
+                };
+                const onPaste = (ev) => this.pasteOverSuggestion(ev);
                 textarea.addEventListener("input", onInput);
                 textarea.addEventListener("keydown", onKeydown);
                 textarea.addEventListener("focus", onFocus);
+                textarea.addEventListener("click", onClick);
+                textarea.addEventListener("paste", onPaste);
                 if (document.activeElement === textarea) {
+                    clickSelects = true;
                     this.selectSuggestion();
                 }
                 return () => {
                     textarea.removeEventListener("input", onInput);
                     textarea.removeEventListener("keydown", onKeydown);
                     textarea.removeEventListener("focus", onFocus);
+                    textarea.removeEventListener("click", onClick);
+                    textarea.removeEventListener("paste", onPaste);
                 };
             },
             () => [this.textareaRef.el]
@@ -64,13 +82,34 @@ export class SerialLiveTextField extends TextField {
      * that the first scan or keystroke replaces it instead of being added to it.
      */
     selectSuggestion() {
-        const textarea = this.textareaRef.el;
+        if (this.showsSuggestion()) {
+            this.textareaRef.el.select();
+        }
+    }
+
+    /** Whether the box holds the suggested text, untouched. */
+    showsSuggestion() {
         const suggestion = this.props.suggestionField
             ? this.props.record.data[this.props.suggestionField]
             : "";
-        if (suggestion && textarea.value.trim() === suggestion.trim()) {
-            textarea.select();
+        return Boolean(suggestion) && this.textareaRef.el.value.trim() === suggestion.trim();
+    }
+
+    /**
+     * A paste into the untouched suggestion replaces it, wherever the caret is: pasted
+     * serials merged into suggested ones ("MX-01010MX-2000") are never what was meant.
+     */
+    pasteOverSuggestion(ev) {
+        const text = ev.clipboardData?.getData("text/plain");
+        if (!text || !this.showsSuggestion()) {
+            return;
         }
+        ev.preventDefault();
+        const textarea = this.textareaRef.el;
+        textarea.value = text;
+        textarea.dispatchEvent(
+            new InputEvent("input", { inputType: "insertFromPaste", bubbles: true })
+        );
     }
 
     /** Hands the text to the record the way leaving the box does (useInputField). */

@@ -1,4 +1,5 @@
 import { _t } from "@web/core/l10n/translation";
+import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { useBus, useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
@@ -38,8 +39,10 @@ export class SerialScanScreen extends Component {
         const params = this.props.action.params || {};
         this.pickingTypeId = params.picking_type_id || false;
         onWillStart(async () => {
-            if (params.picking_id) {
-                await this.openTransfer(params.picking_id);
+            // The transfer is in the URL (/odoo/scan-serials/<id>): a reload comes back to it.
+            const pickingId = params.picking_id || this.props.resId;
+            if (pickingId) {
+                await this.openTransfer(pickingId);
             } else {
                 await this.loadTransfers();
             }
@@ -66,11 +69,26 @@ export class SerialScanScreen extends Component {
         ]);
     }
 
+    /** Where the undo history of a transfer is kept: it survives a reload of the tab. */
+    historyKey(pickingId) {
+        return `stock_serial_tracking.scan_history.${pickingId}`;
+    }
+
+    saveHistory() {
+        const key = this.historyKey(this.state.transfer.id);
+        if (this.state.history.length) {
+            browser.sessionStorage.setItem(key, JSON.stringify(this.state.history));
+        } else {
+            browser.sessionStorage.removeItem(key);
+        }
+    }
+
     async openTransfer(pickingId) {
         const transfer = await this.orm.call("stock.picking", "serial_scan_state", [[pickingId]]);
+        this.props.updateActionState?.({ resId: transfer.id });
         Object.assign(this.state, {
             transfer,
-            history: [],
+            history: JSON.parse(browser.sessionStorage.getItem(this.historyKey(transfer.id)) || "[]"),
             confirmBackorder: false,
             selectedMoveId: transfer.lines.filter((line) => line.serialized).length === 1
                 ? transfer.lines.find((line) => line.serialized).move_id
@@ -79,6 +97,7 @@ export class SerialScanScreen extends Component {
     }
 
     async backToTransfers() {
+        this.props.updateActionState?.({ resId: false });
         Object.assign(this.state, { transfer: null, feedback: null, history: [] });
         await this.loadTransfers();
     }
@@ -117,6 +136,7 @@ export class SerialScanScreen extends Component {
             this.state.selectedMoveId = result.move_id;
             if (result.serial) {
                 this.state.history.push({ moveId: result.move_id, serial: result.serial });
+                this.saveHistory();
             }
         }
         this.answer(result);
@@ -137,6 +157,7 @@ export class SerialScanScreen extends Component {
         if (!last) {
             return this.answer({ ok: false, message: _t("Nothing to undo.") });
         }
+        this.saveHistory();
         this.answer(
             await this.orm.call("stock.picking", "serial_scan_undo", [
                 [this.state.transfer.id],
@@ -159,8 +180,36 @@ export class SerialScanScreen extends Component {
             this.state.transfer = result.transfer;
             return;
         }
+        if (result.action && !result.done) {
+            // Odoo answered validate with a question (a wizard): it is asked here, and
+            // whether the transfer is done is known only once it is closed.
+            this.state.feedback = { ok: null, message: result.message };
+            const transferId = this.state.transfer.id;
+            return this.actionService.doAction(result.action, {
+                onClose: async () =>
+                    this.validated(
+                        await this.orm.call("stock.picking", "serial_scan_after_question", [
+                            [transferId],
+                        ])
+                    ),
+            });
+        }
+        await this.validated(result);
+        // Done, with something to print or show in a dialog (a delivery slip set to print
+        // on validation): shown over the screen. A page (the reception report) would take
+        // the scanner away: it stays on the transfer, for the desk.
+        const action = result.action;
+        if (action && (action.type === "ir.actions.report" || action.target === "new")) {
+            await this.actionService.doAction(action);
+        }
+    }
+
+    /** Says the outcome of a validation; a done (or queued) transfer leaves the screen. */
+    async validated(result) {
         this.answer(result);
-        if (result.done) {
+        if (result.ok && this.state.transfer) {
+            this.state.history = [];
+            this.saveHistory();
             const feedback = this.state.feedback;
             await this.backToTransfers();
             this.state.feedback = feedback;

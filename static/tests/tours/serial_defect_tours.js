@@ -95,7 +95,7 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
         },
         {
             content: "A duplicate reads as a person says it (defect 6)",
-            trigger: `${PREVIEW} tr.table-danger:contains('entered twice (first on line 1, column 1)')`,
+            trigger: `${PREVIEW} tr.table-danger:contains('entered twice: on line 1 and on line 2')`,
         },
         {
             content: "The look-alike is flagged in the table too (defect 6)",

@@ -1,54 +1,6 @@
 import { registry } from "@web/core/registry";
-import { recordTones, scan } from "./serial_tour_helpers";
+import { ok, recordTones, refused, scan, scanStep, scanTransfer } from "./serial_tour_helpers";
 
-const FEEDBACK = ".o_serial_scan_feedback";
-/** The time a scan may take to be answered (issue 11: within 1 s). */
-const MAX_ANSWER_MS = 1000;
-/**
- * Validating runs Odoo's whole validation (stock moves done, quants, a backorder): it is
- * given longer than a scan, so that a loaded test machine does not fail the tour.
- */
-const MAX_VALIDATION_MS = 3000;
-
-/**
- * Scans `barcode`, then waits for the answer `expected` (a selector under the feedback
- * banner) and checks it came in time (a second, or MAX_VALIDATION_MS for O-BTN.validate).
- */
-function scanStep(barcode, expected, content) {
-    const maxMs = barcode === "O-BTN.validate" ? MAX_VALIDATION_MS : MAX_ANSWER_MS;
-    return [
-        {
-            content: content || `Scan ${barcode}`,
-            trigger: ".o_serial_scan",
-            run: () => {
-                window.serialScanStart = performance.now();
-                scan(barcode);
-            },
-        },
-        {
-            content: `Answer to ${barcode}`,
-            trigger: expected,
-            run: () => {
-                const elapsed = performance.now() - window.serialScanStart;
-                if (elapsed > maxMs) {
-                    throw new Error(`${barcode} was answered in ${Math.round(elapsed)} ms`);
-                }
-            },
-        },
-    ];
-}
-
-/** Scans the reference of the listed transfer whose name starts with `prefix`. */
-/** Scans the reference of the listed transfer of `partner` (demo data lists others too). */
-function scanTransfer(partner) {
-    const card = [...document.querySelectorAll(".o_serial_scan_transfer")].find((el) =>
-        el.textContent.includes(partner)
-    );
-    scan(card.querySelector(".fw-bold").textContent);
-}
-
-const ok = (text) => `${FEEDBACK}.o_scan_ok:contains('${text}')`;
-const refused = (text) => `${FEEDBACK}.o_scan_refused:contains('${text}')`;
 
 registry.category("web_tour.tours").add("stock_serial_scan_phone_tour", {
     steps: () => [
