@@ -131,13 +131,12 @@ def main(base, db, out):
                      "button[name=action_open_serial_entry]")
         browser.shot(out / "screenshot_receipt.png")
         browser.click(".o_statusbar_buttons button[name=action_open_serial_entry]")
+        # A span written short, a look-alike and a duplicate: Apply waits for the fix.
         browser.type(".modal .o_field_widget[name=serials_text] textarea",
-                     "LP-00001-LP-00003\nLP-0000l; LP-00001")
+                     "LP-00001-00003\nLP-0000l; LP-00001")
         browser.wait(".modal .o_serial_entry_preview .alert-warning")
+        browser.wait(".modal .o_serial_apply_blocked")
         browser.shot(out / "screenshot_serial_entry.png")
-        browser.click(".modal button[name=action_apply]")  # refused: shows the error dialog
-        browser.wait(".o_error_dialog, .modal .o_dialog_error, .modal-body")
-        browser.shot(out / "screenshot_serial_entry_refused.png")
 
         # Stock to ship: receive the demo receipt's oscilloscopes and laptops.
         moves = call("stock.move", "search_read", [("picking_id", "=", receipt)],
@@ -175,7 +174,7 @@ def main(base, db, out):
                      ".o_statusbar_buttons")
         browser.js("[...document.querySelectorAll('.o_statusbar_buttons button')]"
                    ".find(b => b.textContent.trim() === 'Return').click()")
-        browser.type(".modal .o_field_widget[name=serials_text] textarea", "LP-00002")
+        browser.type(".modal .o_field_widget[name=serials_text] textarea", "LP-00004")
         browser.wait(".modal .o_field_widget[name=lot_ids] .o_tag")
         browser.shot(out / "screenshot_return.png")
 
@@ -234,8 +233,9 @@ def phone_screenshots(browser, base, call, ref, out):
     browser.goto(f"{base}/odoo/scan-serials", ".o_serial_scan .o_serial_scan_transfer")
     browser.shot(out / "screenshot_scan_transfers.png")
     scan(name, name)
-    scan("04012345000016", "scan its serials")
-    scan("(01)04012345000016(21)LP-00101", "LP-14 1/4")
+    gtin = call("product.product", "read", [laptop], ["barcode"])[0]["barcode"]
+    scan(gtin, "scan its serials")
+    scan(f"01{gtin}21LP-00101", "LP-14 1/4")  # GS1 as a wedge scanner sends it
     scan("LP-00102", "LP-14 2/4")
     browser.shot(out / "screenshot_scan_receipt.png")
     scan("LP-00102", "LP-00102 refused")
