@@ -161,7 +161,7 @@ class SerialTourCase(HttpCase):
     def scope_product(self):
         return self.env["product.product"].create({
             "name": "Tour Scope", "is_storable": True, "tracking": "serial",
-            "barcode": "04012345000023"})
+            "barcode": "04012345000030"})
 
     def sms_question_on_validate(self):
         """A delivery whose validation Odoo answers with a question: stock_sms asks before

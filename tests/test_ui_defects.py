@@ -69,7 +69,7 @@ class TestWhatANewUserStillMeets(SerialCase):
         cls.serial_product.barcode = "04012345000016"
         cls.scope = cls.env["product.product"].create({
             "name": "Scope", "is_storable": True, "tracking": "serial",
-            "barcode": "04012345000023"})
+            "barcode": "04012345000030"})
 
     def two_product_receipt(self):
         receipt = self.create_receipt(self.serial_product, 5)
@@ -98,9 +98,9 @@ class TestWhatANewUserStillMeets(SerialCase):
         receipt = self.create_receipt(self.serial_product, 2)
         answer = receipt.serial_scan("010401234500001621LP-90001")
         self.assertEqual((answer["ok"], answer["serial"]), (True, "LP-90001"))
-        refused = receipt.serial_scan("010401234500002321LP-90002")
+        refused = receipt.serial_scan("010401234500003021LP-90002")
         self.assertFalse(refused["ok"])
-        self.assertIn("GTIN 04012345000023", refused["message"])
+        self.assertIn("GTIN 04012345000030", refused["message"])
         # A wrong check digit, or no serial in it: a plain serial, as typed.
         self.assertEqual(receipt.serial_scan("010401234500001721LP-3")["serial"],
                          "010401234500001721LP-3")
@@ -111,8 +111,8 @@ class TestWhatANewUserStillMeets(SerialCase):
             default_move_id=self.create_receipt(self.serial_product, 1).move_ids.id)).save()
         entry.on_barcode_scanned("010401234500001621LP-90004")
         self.assertEqual(entry.serials_text, "LP-90004")
-        entry.on_barcode_scanned("010401234500002321LP-90005")
-        self.assertIn("GTIN 04012345000023", entry.scan_feedback["message"])
+        entry.on_barcode_scanned("010401234500003021LP-90005")
+        self.assertIn("GTIN 04012345000030", entry.scan_feedback["message"])
 
     def test_short_span_reading_is_said(self):
         """4: SN-1000-1009 is a span; the product's serial pattern may keep it whole."""

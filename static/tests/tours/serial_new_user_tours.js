@@ -118,7 +118,7 @@ registry.category("web_tour.tours").add("stock_serial_scan_two_products_tour", {
         ...scanStep("04012345000016", ok("Tour Laptop: scan its serials")),
         ...scanStep("LP-5001", ok("LP-5001: Tour Laptop 1/5")),
         ...scanStep("LP-5002", ok("LP-5002: Tour Laptop 2/5")),
-        ...scanStep("04012345000023", ok("Tour Scope: scan its serials")),
+        ...scanStep("04012345000030", ok("Tour Scope: scan its serials")),
         ...scanStep("OS-5001", ok("OS-5001: Tour Scope 1/3")),
         {
             trigger: ".o_serial_scan",
@@ -143,8 +143,8 @@ registry.category("web_tour.tours").add("stock_serial_scan_raw_gs1_tour", {
         },
         ...scanStep("010401234500001621LP-90001", ok("LP-90001: Tour Laptop 1/2")),
         ...scanStep(
-            "010401234500002321LP-90002",
-            refused("GTIN 04012345000023"),
+            "010401234500003021LP-90002",
+            refused("GTIN 04012345000030"),
             "A raw GS1 scan of another product's GTIN is refused"
         ),
         {
