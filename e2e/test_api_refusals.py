@@ -142,3 +142,26 @@ def test_serials_missing_reads_as_its_message_over_xmlrpc(server, transfers):
     message = str(caught.value)
     assert not message.startswith("("), message
     assert "serial" in message.lower(), message
+
+
+@pytest.mark.parametrize("ids", [[], "both", "missing"])
+def test_the_answer_after_odoo_question_on_no_transfer_two_or_a_missing_one(
+        client, transfers, ids):
+    """serial_scan_after_question (issue 20): one existing transfer at a time."""
+    if ids == "both":
+        ids = [picking_id for picking_id, _move in transfers["pickings"]]
+    elif ids == "missing":
+        ids = [2_000_000_000]
+    refused(client, "stock.picking", "serial_scan_after_question", ids)
+
+
+def test_the_answer_after_odoo_question_is_not_validated_while_open(client, transfers):
+    picking_id, _move = transfers["pickings"][0]
+    message = refused(client, "stock.picking", "serial_scan_after_question", [picking_id])
+    assert "was not validated" in message, message
+
+
+def test_the_answer_after_odoo_question_for_another_company(server, transfers):
+    picking_id, _move = transfers["pickings"][0]
+    other_company = server.xmlrpc("e2e_stock_b"), "xmlrpc"
+    refused(other_company, "stock.picking", "serial_scan_after_question", [picking_id])
