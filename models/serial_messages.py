@@ -22,6 +22,8 @@ TEMPLATES = {
         "read as the span %(first)s … %(last)s; to keep %(serial)s as one serial, turn off "
         "Treat A-B as a span"),
     "short_span_kept": _lt(
+        "kept as one serial; for the span %(first)s … %(last)s, write %(first)s-%(last)s"),
+    "pattern_span_kept": _lt(
         "kept as one serial, as the product's serial pattern asks; write %(first)s-%(last)s "
         "for the span"),
     "span_decreasing": _lt("read as one serial; a span must increase"),

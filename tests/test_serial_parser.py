@@ -54,6 +54,19 @@ class TestSerialParser(BaseCase):
                 self.assertEqual(result.serials, [text])
                 self.assertEqual(result.tokens[0].kind, LITERAL)
 
+    def test_span_with_the_end_number_only(self):
+        """SN-1000-1009 is a span; SN-19074-076, a serial numbered within a batch, is not."""
+        result = parse_serials("SN-1000-1009")
+        self.assertEqual(result.serials, [f"SN-{n}" for n in range(1000, 1010)])
+        self.assertEqual(result.tokens[0].warnings, (SerialMessage("short_span", {
+            "serial": "SN-1000-1009", "first": "SN-1000", "last": "SN-1009"}),))
+        batch = "\n".join(f"Phone-19074-{n:03d}" for n in range(100))
+        result = parse_serials(batch)
+        self.assertEqual(result.serials, batch.split("\n"))
+        self.assertFalse(result.errors)
+        self.assertEqual(result.tokens[76].warnings, (SerialMessage("short_span_kept", {
+            "serial": "Phone-19074-076", "first": "Phone-19074", "last": "Phone-19076"}),))
+
     def test_decreasing_pair_is_one_serial_with_a_warning(self):
         for text in ("1234-1000", "2024-0001"):
             with self.subTest(text=text):

@@ -120,6 +120,10 @@ class TestWhatANewUserStillMeets(SerialCase):
         check = move._check_serial_entry("SN-1000-1009\nSN-2000-SN-2009")
         self.assertEqual(len(check.serials), 20)
         self.assertIn("read as the span SN-1000 … SN-1009", check.warnings[0][1])
+        check = move._check_serial_entry("SN-1000-09", check_quantity=False)
+        self.assertEqual(check.serials, ["SN-1000-09"])
+        self.assertIn("kept as one serial; for the span SN-1000 … SN-1009, write "
+                      "SN-1000-SN-1009", check.warnings[0][1])
         self.serial_product.serial_pattern = "SN-####-####"
         check = move._check_serial_entry("SN-1000-1009", check_quantity=False)
         self.assertEqual(check.serials, ["SN-1000-1009"])

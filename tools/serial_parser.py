@@ -117,10 +117,11 @@ def _read_span(text):
 
 
 def _read_short_span(text):
-    """`SN-1000-1009` or `SN-1000-09`: a span whose end gives only the last digits.
+    """`SN-1000-1009` or `SN-1000-09`: a span whose end repeats only the number.
 
-    Returns (prefix, start digits, end digits, suffix) with the end written in full, or
-    None. Read only when no hyphen splits `text` into two ends of the same shape.
+    Returns (prefix, start digits, end digits, suffix) with the end written in full, and
+    whether the end was written in full width; or None. Read only when no hyphen splits
+    `text` into two ends of the same shape.
     """
     position = text.rfind("-")
     end = text[position + 1:]
@@ -129,7 +130,9 @@ def _read_short_span(text):
         return None
     prefix, first = start[0], start[1]
     last = first[:len(first) - len(end)] + end
-    return (prefix, first, last, "") if int(last) > int(first) else None
+    if int(last) <= int(first):
+        return None
+    return (prefix, first, last, ""), len(end) == len(first)
 
 
 def lookalike_reading(serial):
@@ -175,18 +178,21 @@ def parse_serials(text, spans=True, max_serials=DEFAULT_MAX_SERIALS, pattern=Non
         span = _read_span(serial) if spans and "-" in serial else None
         short_span = None if span or not spans or "-" not in serial else _read_short_span(serial)
         if short_span:
+            short_span, full_width = short_span
             prefix, first, last, _suffix = short_span
-            first_serial, last_serial = prefix + first, prefix + last
-            # Two readings: one serial, or a span. The product's serial pattern decides
-            # when it accepts only one of them; otherwise the span, as for 1000-1009.
-            if (pattern is not None and pattern.fullmatch(serial)
-                    and not pattern.fullmatch(first_serial)):
-                token.warnings = (SerialMessage("short_span_kept", {
-                    "serial": serial, "first": first_serial, "last": last_serial}),)
+            names = {"serial": serial, "first": prefix + first, "last": prefix + last}
+            # Two readings: one serial, or a span. A short end (SN-19074-076) is how
+            # serials numbered within a batch are written, so it stays one serial. A
+            # full-width end (SN-1000-1009) is a span, as 1000-1009 is, unless the
+            # product's serial pattern accepts only the single serial.
+            if not full_width:
+                token.warnings = (SerialMessage("short_span_kept", names),)
+            elif (pattern is not None and pattern.fullmatch(serial)
+                    and not pattern.fullmatch(names["first"])):
+                token.warnings = (SerialMessage("pattern_span_kept", names),)
             else:
                 span = short_span
-                token.warnings = (SerialMessage("short_span", {
-                    "serial": serial, "first": first_serial, "last": last_serial}),)
+                token.warnings = (SerialMessage("short_span", names),)
         if span:
             prefix, first, last, suffix = span
             start, end = int(first), int(last)
