@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SerialCase
 
@@ -115,6 +115,11 @@ class TestSerializedFlag(SerialCase):
     def test_anyone_who_may_edit_a_new_product_sets_the_flag(self):
         self.plain_product.with_user(self.product_manager).is_serialized = True
         self.assertEqual(self.plain_product.tracking, "serial")
+        # In the form too: the flag is editable where the product is.
+        other = self.env["product.template"].create({"name": "Scope", "is_storable": True})
+        with Form(other.with_user(self.product_manager)) as form:
+            form.is_serialized = True
+        self.assertEqual(other.tracking, "serial")
 
     def test_only_inventory_managers_repoint_the_sequence(self):
         other_sequence = self.env["ir.sequence"].create({"name": "Other", "prefix": "OT-"})
