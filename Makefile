@@ -19,7 +19,7 @@ test-wheel:  ## build the addon's wheel (whool), install it apart, check that Od
 test-odoo:  ## Odoo's suites (stock, stock_account, purchase_stock, sale_stock, mrp) with the addon; BASELINE=1 without it
 	scripts/test_odoo.sh
 
-lint:  ## ruff and pylint-odoo (OCA's mandatory checks)
+lint:  ## ruff, pylint-odoo, prettier and eslint (OCA's pre-commit checks)
 	bash -c 'source scripts/env.sh && lint'
 
 pot:  ## regenerate i18n/stock_serial_tracking.pot from the test database

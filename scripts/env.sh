@@ -273,11 +273,39 @@ ensure_test_db() {
     echo "$addon_hash" >"$stamp"
 }
 
+# OCA's pre-commit set for the JavaScript, SCSS and XML: prettier (with its XML plugin)
+# and eslint, pinned, installed from npm into the state folder.
+NODE_LINTERS=(prettier@3.6.2 @prettier/plugin-xml@3.4.2 eslint@9.39.1
+              eslint-plugin-jsdoc@50.8.0 globals@16.3.0)
+NODE_LINTERS_DIR="$LOCAL_DIR/node-linters"
+
+ensure_node_linters() {
+    if ! command -v npm >/dev/null; then
+        [ "$(id -u)" -eq 0 ] || die "npm is missing (install it: sudo apt-get install nodejs npm)"
+        log "Installing Node.js and npm"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    fi
+    local stamp="$NODE_LINTERS_DIR/.installed"
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "${NODE_LINTERS[*]}" ] && return
+    log "Installing prettier and eslint (${NODE_LINTERS[*]})"
+    mkdir -p "$NODE_LINTERS_DIR"
+    npm install --prefix "$NODE_LINTERS_DIR" --no-save --no-audit --no-fund --silent \
+        "${NODE_LINTERS[@]}" >/dev/null
+    printf '%s' "${NODE_LINTERS[*]}" >"$stamp"
+}
+
 lint() {
     ensure_venv
+    ensure_node_linters
+    local node_bin="$NODE_LINTERS_DIR/node_modules/.bin"
     (cd "$ADDON_DIR" && "$VENV/bin/ruff" check . &&
         "$VENV/bin/pylint" --rcfile=.pylintrc --score=n \
-            $(git ls-files -co --exclude-standard '*.py' | grep -v '^bench/\|^scripts/\|^e2e/'))
+            $(git ls-files -co --exclude-standard '*.py' | grep -v '^bench/\|^scripts/\|^e2e/') &&
+        NODE_PATH="$NODE_LINTERS_DIR/node_modules" "$node_bin/prettier" --check --log-level=warn \
+            $(git ls-files -co --exclude-standard '*.js' '*.scss' '*.xml' '*.cjs') &&
+        NODE_PATH="$NODE_LINTERS_DIR/node_modules" "$node_bin/eslint" --max-warnings=0 \
+            $(git ls-files -co --exclude-standard '*.js'))
 }
 
 # For scripts working on the test database: set everything up, start PostgreSQL if

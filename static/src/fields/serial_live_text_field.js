@@ -1,8 +1,8 @@
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { useDebounced } from "@web/core/utils/timing";
-import { TextField, textField } from "@web/views/fields/text/text_field";
-import { useEffect } from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {useDebounced} from "@web/core/utils/timing";
+import {TextField, textField} from "@web/views/fields/text/text_field";
+import {useEffect} from "@odoo/owl";
 
 /** Time after the last keystroke before the text is checked (the issue asks ≤ 300 ms). */
 export const LIVE_CHECK_DELAY_MS = 250;
@@ -18,12 +18,12 @@ export class SerialLiveTextField extends TextField {
     static template = "stock_serial_tracking.SerialLiveTextField";
     static props = {
         ...TextField.props,
-        live: { type: Boolean, optional: true },
-        enterCommits: { type: Boolean, optional: true },
-        clearButton: { type: Boolean, optional: true },
-        suggestionField: { type: String, optional: true },
+        live: {type: Boolean, optional: true},
+        enterCommits: {type: Boolean, optional: true},
+        clearButton: {type: Boolean, optional: true},
+        suggestionField: {type: String, optional: true},
     };
-    static defaultProps = { ...TextField.defaultProps, live: true };
+    static defaultProps = {...TextField.defaultProps, live: true};
 
     setup() {
         super.setup();
@@ -34,7 +34,8 @@ export class SerialLiveTextField extends TextField {
                     return;
                 }
                 const onInput = (ev) =>
-                    (this.props.live || ev.inputType === "insertFromPaste") && this.commitSoon();
+                    (this.props.live || ev.inputType === "insertFromPaste") &&
+                    this.commitSoon();
                 const onKeydown = (ev) => {
                     if (this.props.enterCommits && ev.key === "Enter" && !ev.shiftKey) {
                         ev.preventDefault();
@@ -50,7 +51,10 @@ export class SerialLiveTextField extends TextField {
                     this.selectSuggestion();
                 };
                 const onClick = () => {
-                    if (clickSelects && textarea.selectionStart === textarea.selectionEnd) {
+                    if (
+                        clickSelects &&
+                        textarea.selectionStart === textarea.selectionEnd
+                    ) {
                         this.selectSuggestion();
                     }
                     clickSelects = false;
@@ -92,7 +96,10 @@ export class SerialLiveTextField extends TextField {
         const suggestion = this.props.suggestionField
             ? this.props.record.data[this.props.suggestionField]
             : "";
-        return Boolean(suggestion) && this.textareaRef.el.value.trim() === suggestion.trim();
+        return (
+            Boolean(suggestion) &&
+            this.textareaRef.el.value.trim() === suggestion.trim()
+        );
     }
 
     /**
@@ -108,7 +115,7 @@ export class SerialLiveTextField extends TextField {
         const textarea = this.textareaRef.el;
         textarea.value = text;
         textarea.dispatchEvent(
-            new InputEvent("input", { inputType: "insertFromPaste", bubbles: true })
+            new InputEvent("input", {inputType: "insertFromPaste", bubbles: true})
         );
     }
 
@@ -120,7 +127,7 @@ export class SerialLiveTextField extends TextField {
     async onClear() {
         this.commitSoon.cancel();
         this.textareaRef.el.value = "";
-        await this.props.record.update({ [this.props.name]: false });
+        await this.props.record.update({[this.props.name]: false});
         this.textareaRef.el.focus();
     }
 }

@@ -1,8 +1,8 @@
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { standardFieldProps } from "@web/views/fields/standard_field_props";
-import { Component, useEffect } from "@odoo/owl";
-import { playScanSound } from "../scan_sound";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {standardFieldProps} from "@web/views/fields/standard_field_props";
+import {Component, useEffect} from "@odoo/owl";
+import {playScanSound} from "../scan_sound";
 
 /**
  * The answer to the last scan of a serial dialog, under the box: a green or red line and
@@ -10,7 +10,7 @@ import { playScanSound } from "../scan_sound";
  */
 export class SerialScanFeedbackField extends Component {
     static template = "stock_serial_tracking.SerialScanFeedbackField";
-    static props = { ...standardFieldProps };
+    static props = {...standardFieldProps};
 
     setup() {
         let heardSeq = this.feedback?.seq;

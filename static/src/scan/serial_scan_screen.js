@@ -1,10 +1,10 @@
-import { _t } from "@web/core/l10n/translation";
-import { browser } from "@web/core/browser/browser";
-import { registry } from "@web/core/registry";
-import { useBus, useService } from "@web/core/utils/hooks";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
-import { Component, onWillStart, useState } from "@odoo/owl";
-import { playScanSound } from "../scan_sound";
+import {_t} from "@web/core/l10n/translation";
+import {browser} from "@web/core/browser/browser";
+import {registry} from "@web/core/registry";
+import {useBus, useService} from "@web/core/utils/hooks";
+import {standardActionServiceProps} from "@web/webclient/actions/action_service";
+import {Component, onWillStart, useState} from "@odoo/owl";
+import {playScanSound} from "../scan_sound";
 
 /** Command barcodes, as Odoo's Barcode app prints them on its command sheet. */
 export const COMMANDS = {
@@ -22,7 +22,7 @@ export const COMMANDS = {
  */
 export class SerialScanScreen extends Component {
     static template = "stock_serial_tracking.SerialScanScreen";
-    static props = { ...standardActionServiceProps };
+    static props = {...standardActionServiceProps};
 
     setup() {
         this.orm = useService("orm");
@@ -50,23 +50,29 @@ export class SerialScanScreen extends Component {
         // Scans are queued: a fast scanner never overtakes the answer to the last scan.
         this.queue = Promise.resolve();
         useBus(useService("barcode").bus, "barcode_scanned", (ev) => {
-            const { barcode } = ev.detail;
+            const {barcode} = ev.detail;
             this.queue = this.queue.then(() => this.onScan(barcode));
         });
     }
 
     get progress() {
-        const lines = this.state.transfer?.lines.filter((line) => line.serialized) || [];
+        const lines =
+            this.state.transfer?.lines.filter((line) => line.serialized) || [];
         return {
-            done: lines.reduce((total, line) => total + Math.min(line.done, line.expected), 0),
+            done: lines.reduce(
+                (total, line) => total + Math.min(line.done, line.expected),
+                0
+            ),
             expected: lines.reduce((total, line) => total + line.expected, 0),
         };
     }
 
     async loadTransfers() {
-        this.state.transfers = await this.orm.call("stock.picking", "serial_scan_transfers", [
-            this.pickingTypeId,
-        ]);
+        this.state.transfers = await this.orm.call(
+            "stock.picking",
+            "serial_scan_transfers",
+            [this.pickingTypeId]
+        );
     }
 
     /** Where the undo history of a transfer is kept: it survives a reload of the tab. */
@@ -84,26 +90,31 @@ export class SerialScanScreen extends Component {
     }
 
     async openTransfer(pickingId) {
-        const transfer = await this.orm.call("stock.picking", "serial_scan_state", [[pickingId]]);
-        this.props.updateActionState?.({ resId: transfer.id });
+        const transfer = await this.orm.call("stock.picking", "serial_scan_state", [
+            [pickingId],
+        ]);
+        this.props.updateActionState?.({resId: transfer.id});
         Object.assign(this.state, {
             transfer,
-            history: JSON.parse(browser.sessionStorage.getItem(this.historyKey(transfer.id)) || "[]"),
+            history: JSON.parse(
+                browser.sessionStorage.getItem(this.historyKey(transfer.id)) || "[]"
+            ),
             confirmBackorder: false,
-            selectedMoveId: transfer.lines.filter((line) => line.serialized).length === 1
-                ? transfer.lines.find((line) => line.serialized).move_id
-                : false,
+            selectedMoveId:
+                transfer.lines.filter((line) => line.serialized).length === 1
+                    ? transfer.lines.find((line) => line.serialized).move_id
+                    : false,
         });
     }
 
     async backToTransfers() {
-        this.props.updateActionState?.({ resId: false });
-        Object.assign(this.state, { transfer: null, feedback: null, history: [] });
+        this.props.updateActionState?.({resId: false});
+        Object.assign(this.state, {transfer: null, feedback: null, history: []});
         await this.loadTransfers();
     }
 
     answer(result) {
-        this.state.feedback = { ok: result.ok, message: result.message };
+        this.state.feedback = {ok: result.ok, message: result.message};
         playScanSound(result.ok);
         if (result.transfer) {
             this.state.transfer = result.transfer;
@@ -116,26 +127,31 @@ export class SerialScanScreen extends Component {
             return this.runCommand(command);
         }
         if (!this.state.transfer) {
-            const found = await this.orm.call("stock.picking", "serial_scan_find_transfer", [
-                barcode,
-            ]);
+            const found = await this.orm.call(
+                "stock.picking",
+                "serial_scan_find_transfer",
+                [barcode]
+            );
             if (!found.ok) {
                 return this.answer(found);
             }
             await this.openTransfer(found.picking_id);
-            return this.answer({ ok: true, message: this.state.transfer.name });
+            return this.answer({ok: true, message: this.state.transfer.name});
         }
         const result = await this.orm.call(
             "stock.picking",
             "serial_scan",
             [[this.state.transfer.id], barcode],
-            { move_id: this.state.selectedMoveId }
+            {move_id: this.state.selectedMoveId}
         );
         this.state.confirmBackorder = false;
         if (result.ok) {
             this.state.selectedMoveId = result.move_id;
             if (result.serial) {
-                this.state.history.push({ moveId: result.move_id, serial: result.serial });
+                this.state.history.push({
+                    moveId: result.move_id,
+                    serial: result.serial,
+                });
                 this.saveHistory();
             }
         }
@@ -147,7 +163,7 @@ export class SerialScanScreen extends Component {
             return this.backToTransfers();
         }
         if (!this.state.transfer) {
-            return this.answer({ ok: false, message: _t("Scan a transfer first.") });
+            return this.answer({ok: false, message: _t("Scan a transfer first.")});
         }
         return command === "validate" ? this.validate() : this.undo();
     }
@@ -155,7 +171,7 @@ export class SerialScanScreen extends Component {
     async undo() {
         const last = this.state.history.pop();
         if (!last) {
-            return this.answer({ ok: false, message: _t("Nothing to undo.") });
+            return this.answer({ok: false, message: _t("Nothing to undo.")});
         }
         this.saveHistory();
         this.answer(
@@ -172,25 +188,27 @@ export class SerialScanScreen extends Component {
             "stock.picking",
             "serial_scan_validate",
             [[this.state.transfer.id]],
-            { backorder: this.state.confirmBackorder }
+            {backorder: this.state.confirmBackorder}
         );
         this.state.confirmBackorder = result.confirm === "backorder";
         if (this.state.confirmBackorder) {
-            this.state.feedback = { ok: null, message: result.message };
+            this.state.feedback = {ok: null, message: result.message};
             this.state.transfer = result.transfer;
             return;
         }
         if (result.action && !result.done) {
             // Odoo answered validate with a question (a wizard): it is asked here, and
             // whether the transfer is done is known only once it is closed.
-            this.state.feedback = { ok: null, message: result.message };
+            this.state.feedback = {ok: null, message: result.message};
             const transferId = this.state.transfer.id;
             return this.actionService.doAction(result.action, {
                 onClose: async () =>
                     this.validated(
-                        await this.orm.call("stock.picking", "serial_scan_after_question", [
-                            [transferId],
-                        ])
+                        await this.orm.call(
+                            "stock.picking",
+                            "serial_scan_after_question",
+                            [[transferId]]
+                        )
                     ),
             });
         }
@@ -199,7 +217,10 @@ export class SerialScanScreen extends Component {
         // on validation): shown over the screen. A page (the reception report) would take
         // the scanner away: it stays on the transfer, for the desk.
         const action = result.action;
-        if (action && (action.type === "ir.actions.report" || action.target === "new")) {
+        if (
+            action &&
+            (action.type === "ir.actions.report" || action.target === "new")
+        ) {
             await this.actionService.doAction(action);
         }
     }

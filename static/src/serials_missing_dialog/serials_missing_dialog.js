@@ -1,8 +1,8 @@
-import { Dialog } from "@web/core/dialog/dialog";
-import { standardErrorDialogProps } from "@web/core/errors/error_dialogs";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { Component } from "@odoo/owl";
+import {Dialog} from "@web/core/dialog/dialog";
+import {standardErrorDialogProps} from "@web/core/errors/error_dialogs";
+import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
+import {Component} from "@odoo/owl";
 
 /**
  * The error shown when a transfer is validated with serialized units still without a
@@ -11,8 +11,8 @@ import { Component } from "@odoo/owl";
  */
 export class SerialsMissingDialog extends Component {
     static template = "stock_serial_tracking.SerialsMissingDialog";
-    static components = { Dialog };
-    static props = { ...standardErrorDialogProps };
+    static components = {Dialog};
+    static props = {...standardErrorDialogProps};
 
     setup() {
         this.action = useService("action");
@@ -28,7 +28,8 @@ export class SerialsMissingDialog extends Component {
         this.props.close();
         // Back on the transfer, show what was entered (and leave nothing unsaved).
         await this.action.doAction(action, {
-            onClose: () => this.action.doAction({ type: "ir.actions.client", tag: "soft_reload" }),
+            onClose: () =>
+                this.action.doAction({type: "ir.actions.client", tag: "soft_reload"}),
         });
     }
 }

@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { lastTone, recordTones, scan } from "./serial_tour_helpers";
+import {registry} from "@web/core/registry";
+import {lastTone, recordTones, scan} from "./serial_tour_helpers";
 
 const BOX = ".modal .o_field_widget[name=serials_text] textarea";
 const PREVIEW = ".modal .o_serial_entry_preview";
@@ -9,7 +9,9 @@ const FEEDBACK = ".modal .o_serial_scan_feedback";
 function expectTone(expected) {
     return () => {
         if (lastTone() !== expected) {
-            throw new Error(`expected a "${expected}" tone, heard ${window.serialTones}`);
+            throw new Error(
+                `expected a "${expected}" tone, heard ${window.serialTones}`
+            );
         }
     };
 }
@@ -26,11 +28,16 @@ function statusbarButton(name, content, run) {
             trigger: ".o_form_view .o_statusbar_buttons",
             run: async (helpers) => {
                 if (!document.querySelector(`.o_form_view ${button}`)) {
-                    await helpers.click(".o_form_view .o_statusbar_buttons button[title=More]");
+                    await helpers.click(
+                        ".o_form_view .o_statusbar_buttons button[title=More]"
+                    );
                 }
             },
         },
-        { trigger: `.o_form_view ${button}, .o-dropdown--menu button[name=${name}]`, run },
+        {
+            trigger: `.o_form_view ${button}, .o-dropdown--menu button[name=${name}]`,
+            run,
+        },
     ];
 }
 
@@ -42,7 +49,8 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
     steps: () => [
         {
             content: "Nothing to print yet: no Serial Labels button (defect 4)",
-            trigger: ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_print_serial_labels]))",
+            trigger:
+                ".o_form_view .o_statusbar_buttons:not(:has(button[name=action_print_serial_labels]))",
             run: recordTones,
         },
         ...statusbarButton("button_validate", "Validate", "click"),
@@ -57,7 +65,8 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
             run: () => scan("LBL-1"),
         },
         {
-            content: "The first scan replaces the suggestion instead of duplicating it (defect 9)",
+            content:
+                "The first scan replaces the suggestion instead of duplicating it (defect 9)",
             trigger: `${FEEDBACK}.o_scan_ok:contains('LBL-1 added')`,
             run: expectTone("ok"),
         },
@@ -66,7 +75,8 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
             run: () => scan("LBL-1"),
         },
         {
-            content: "A refused scan is answered inline, with a low tone, no modal (defect 10)",
+            content:
+                "A refused scan is answered inline, with a low tone, no modal (defect 10)",
             trigger: `${FEEDBACK}.o_scan_refused:contains('LBL-1 refused: already entered')`,
             run: () => {
                 expectTone("refused")();
@@ -90,7 +100,8 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
             run: async (helpers) => await helpers.edit("LBL-1\nLBL-1\nLX-0OO10", BOX),
         },
         {
-            content: "The preview follows the typing (defect 2); errors make the count red (defect 6)",
+            content:
+                "The preview follows the typing (defect 2); errors make the count red (defect 6)",
             trigger: `${PREVIEW} .o_serial_state_errors:contains('2 serials for 3 expected units')`,
         },
         {
@@ -126,7 +137,8 @@ registry.category("web_tour.tours").add("stock_serial_receipt_defects_tour", {
         ),
         {
             content: "Back into the dialog after Apply (defect 8)",
-            trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
             run: "click",
         },
         {
@@ -154,11 +166,13 @@ registry.category("web_tour.tours").add("stock_serial_phone_delivery_tour", {
     steps: () => [
         {
             content: "The operation card shows the serial progress (defect 8)",
-            trigger: ".o_field_widget[name=move_ids] .o_kanban_record .o_serial_card:contains('3/3')",
+            trigger:
+                ".o_field_widget[name=move_ids] .o_kanban_record .o_serial_card:contains('3/3')",
         },
         {
             content: "The selector opens although Odoo reserved the serials (defect 8)",
-            trigger: ".o_field_widget[name=move_ids] .o_kanban_record .o_serial_card button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] .o_kanban_record .o_serial_card button[name=action_open_serial_entry]",
             run: "click",
         },
         {
@@ -172,7 +186,8 @@ registry.category("web_tour.tours").add("stock_serial_phone_delivery_tour", {
             trigger: `${TICKED}:contains('0')`,
         },
         {
-            content: "Type a serial and press Enter, without leaving the box (defect 2)",
+            content:
+                "Type a serial and press Enter, without leaving the box (defect 2)",
             trigger: SELECTOR_BOX,
             run: async (helpers) => {
                 await helpers.edit("TD-4", SELECTOR_BOX);
@@ -183,7 +198,8 @@ registry.category("web_tour.tours").add("stock_serial_phone_delivery_tour", {
             trigger: `${TICKED}:contains('1')`,
         },
         {
-            content: "A scanner typing into the box (keys, then Enter) ticks too (defect 2)",
+            content:
+                "A scanner typing into the box (keys, then Enter) ticks too (defect 2)",
             trigger: `${SELECTOR_BOX}:focus`,
             run: async (helpers) => {
                 await helpers.fill("TD-5", SELECTOR_BOX);
@@ -194,10 +210,12 @@ registry.category("web_tour.tours").add("stock_serial_phone_delivery_tour", {
             trigger: `${TICKED}:contains('2')`,
         },
         {
-            trigger: ".modal .o_serial_scan_feedback.o_scan_ok:contains('1 of 1 serials ticked')",
+            trigger:
+                ".modal .o_serial_scan_feedback.o_scan_ok:contains('1 of 1 serials ticked')",
         },
         {
-            trigger: ".modal .o_data_row:has(td:contains('TD-1')) .o_boolean_toggle input",
+            trigger:
+                ".modal .o_data_row:has(td:contains('TD-1')) .o_boolean_toggle input",
             run: "click",
         },
         {
@@ -208,7 +226,8 @@ registry.category("web_tour.tours").add("stock_serial_phone_delivery_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=move_ids] .o_kanban_record .o_serial_card:contains('3/3')",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=move_ids] .o_kanban_record .o_serial_card:contains('3/3')",
         },
     ],
 });

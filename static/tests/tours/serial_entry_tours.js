@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { scan } from "./serial_tour_helpers";
+import {registry} from "@web/core/registry";
+import {scan} from "./serial_tour_helpers";
 
 const PREVIEW = ".modal .o_serial_entry_preview";
 
@@ -11,7 +11,8 @@ function validateThenOpenSerialList() {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
+            trigger:
+                ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
             expectUnloadPage: true,
             run: () => {
                 window.location.href = "/odoo/action-stock.action_production_lot_form";
@@ -33,7 +34,8 @@ registry.category("web_tour.tours").add("stock_serial_entry_tour", {
     steps: () => [
         {
             content: "The receipt says serials are missing",
-            trigger: ".o_form_view button[name=action_open_serial_entry]:contains('Enter Serials')",
+            trigger:
+                ".o_form_view button[name=action_open_serial_entry]:contains('Enter Serials')",
             run: "click",
         },
         {
@@ -68,7 +70,8 @@ registry.category("web_tour.tours").add("stock_serial_entry_tour", {
         },
         {
             content: "Every unit has its serial",
-            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('9/9')",
+            trigger:
+                ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('9/9')",
         },
         ...validateThenOpenSerialList(),
         {
@@ -84,7 +87,8 @@ registry.category("web_tour.tours").add("stock_serial_entry_tour", {
 registry.category("web_tour.tours").add("stock_serial_scan_tour", {
     steps: () => [
         {
-            trigger: ".o_form_view button[name=action_open_serial_entry]:contains('Enter Serials')",
+            trigger:
+                ".o_form_view button[name=action_open_serial_entry]:contains('Enter Serials')",
             run: "click",
         },
         {
@@ -111,7 +115,8 @@ registry.category("web_tour.tours").add("stock_serial_scan_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('2/2')",
+            trigger:
+                ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('2/2')",
         },
     ],
 });
@@ -120,7 +125,8 @@ registry.category("web_tour.tours").add("stock_serial_delivery_tour", {
     steps: () => [
         {
             content: "Open the serial selector of the delivery line",
-            trigger: ".o_field_widget[name=move_ids] .o_data_row button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] .o_data_row button[name=action_open_serial_entry]",
             run: "click",
         },
         {
@@ -156,14 +162,16 @@ registry.category("web_tour.tours").add("stock_serial_delivery_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('3/3')",
+            trigger:
+                ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('3/3')",
         },
         {
             trigger: ".o_form_view .o_statusbar_buttons button[name=button_validate]",
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
+            trigger:
+                ".o_form_view .o_statusbar_status:has(.o_arrow_button_current:contains('Done'))",
         },
         {
             content: "Return one unit",
@@ -173,7 +181,10 @@ registry.category("web_tour.tours").add("stock_serial_delivery_tour", {
         {
             trigger: ".modal .o_field_widget[name=serials_text] textarea",
             run: async (helpers) => {
-                await helpers.edit("TD-4", ".modal .o_field_widget[name=serials_text] textarea");
+                await helpers.edit(
+                    "TD-4",
+                    ".modal .o_field_widget[name=serials_text] textarea"
+                );
                 await helpers.click(".modal .modal-title");
             },
         },
@@ -188,16 +199,20 @@ registry.category("web_tour.tours").add("stock_serial_delivery_tour", {
         ...validateThenOpenSerialList(),
         {
             content: "Statuses on the serial list",
-            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-4')) td[name=serial_status]:contains('In stock')",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=name]:contains('TD-4')) td[name=serial_status]:contains('In stock')",
         },
         {
-            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-5')) td[name=serial_status]:contains('Delivered')",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=name]:contains('TD-5')) td[name=serial_status]:contains('Delivered')",
         },
         {
-            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-1')) td[name=serial_status]:contains('Delivered')",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=name]:contains('TD-1')) td[name=serial_status]:contains('Delivered')",
         },
         {
-            trigger: ".o_list_view .o_data_row:has(td[name=name]:contains('TD-2')) td[name=serial_status]:contains('In stock')",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=name]:contains('TD-2')) td[name=serial_status]:contains('In stock')",
         },
     ],
 });
@@ -211,7 +226,8 @@ registry.category("web_tour.tours").add("stock_serial_missing_tour", {
         },
         {
             content: "The error says what is missing and offers the serial dialog",
-            trigger: ".modal:contains('2 of 2 units without a serial') .o_serials_missing_enter",
+            trigger:
+                ".modal:contains('2 of 2 units without a serial') .o_serials_missing_enter",
             run: "click",
         },
         {
@@ -220,7 +236,8 @@ registry.category("web_tour.tours").add("stock_serial_missing_tour", {
             run: typeSerials("MISS-1, MISS-2"),
         },
         {
-            trigger: ".modal .o_serial_entry_preview:contains('2 serials for 2 expected units')",
+            trigger:
+                ".modal .o_serial_entry_preview:contains('2 serials for 2 expected units')",
         },
         {
             trigger: ".modal button[name=action_apply]",
@@ -228,7 +245,8 @@ registry.category("web_tour.tours").add("stock_serial_missing_tour", {
         },
         {
             content: "Back on the receipt, reloaded with the serials entered",
-            trigger: ".o_form_view:not(:has(.modal)) .o_field_widget[name=move_ids] td:contains('2/2')",
+            trigger:
+                ".o_form_view:not(:has(.modal)) .o_field_widget[name=move_ids] td:contains('2/2')",
         },
     ],
 });

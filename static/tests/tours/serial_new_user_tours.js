@@ -1,5 +1,12 @@
-import { registry } from "@web/core/registry";
-import { SCAN_FEEDBACK, ok, refused, scan, scanStep, scanTransfer } from "./serial_tour_helpers";
+import {registry} from "@web/core/registry";
+import {
+    SCAN_FEEDBACK,
+    ok,
+    refused,
+    scan,
+    scanStep,
+    scanTransfer,
+} from "./serial_tour_helpers";
 
 // Issue 20: what a new user still met, on the phone (390×844) and in the dialogs.
 
@@ -14,11 +21,20 @@ const TICKED = ".modal .o_field_widget[name=selected_count]";
 function paste(textarea, text) {
     const clipboardData = new DataTransfer();
     clipboardData.setData("text/plain", text);
-    const event = new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true });
+    const event = new ClipboardEvent("paste", {
+        clipboardData,
+        bubbles: true,
+        cancelable: true,
+    });
     if (textarea.dispatchEvent(event)) {
-        textarea.setRangeText(text, textarea.selectionStart, textarea.selectionEnd, "end");
+        textarea.setRangeText(
+            text,
+            textarea.selectionStart,
+            textarea.selectionEnd,
+            "end"
+        );
         textarea.dispatchEvent(
-            new InputEvent("input", { inputType: "insertFromPaste", bubbles: true })
+            new InputEvent("input", {inputType: "insertFromPaste", bubbles: true})
         );
     }
 }
@@ -28,18 +44,20 @@ function paste(textarea, text) {
  * pointer is (here the end) on mouseup, which drops a selection made on focus, then click.
  */
 function clickInto(textarea) {
-    textarea.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    textarea.dispatchEvent(new MouseEvent("mousedown", {bubbles: true}));
     textarea.focus();
-    textarea.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+    textarea.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
     textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-    textarea.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    textarea.dispatchEvent(new MouseEvent("click", {bubbles: true}));
 }
 
 /** Fails unless `selector`'s text fits its box (nothing runs off the right edge). */
 function checkWraps(selector) {
     const element = document.querySelector(selector);
     if (element.scrollWidth > element.clientWidth + 1) {
-        throw new Error(`${selector} runs off its box: ${element.scrollWidth}px in ${element.clientWidth}px`);
+        throw new Error(
+            `${selector} runs off its box: ${element.scrollWidth}px in ${element.clientWidth}px`
+        );
     }
 }
 
@@ -65,7 +83,9 @@ function scanDeliveryAndValidate() {
             run: () => {
                 const feedback = document.querySelector(SCAN_FEEDBACK);
                 if (feedback?.textContent.includes("validated")) {
-                    throw new Error(`"validated" shown before the transfer is done: ${feedback.textContent}`);
+                    throw new Error(
+                        `"validated" shown before the transfer is done: ${feedback.textContent}`
+                    );
                 }
             },
         },
@@ -85,7 +105,8 @@ registry.category("web_tour.tours").add("stock_serial_scan_validate_question_tou
             trigger: `body:not(:has(.modal)) ${SCAN_FEEDBACK}.o_scan_ok:contains('validated')`,
         },
         {
-            trigger: ".o_serial_scan:not(:has(.o_serial_scan_transfer:contains('Tour Customer')))",
+            trigger:
+                ".o_serial_scan:not(:has(.o_serial_scan_transfer:contains('Tour Customer')))",
         },
     ],
 });
@@ -148,7 +169,8 @@ registry.category("web_tour.tours").add("stock_serial_scan_raw_gs1_tour", {
             "A raw GS1 scan of another product's GTIN is refused"
         ),
         {
-            trigger: ".o_serial_scan_line:contains('Tour Laptop') .o_serial_scan_count:contains('1/2')",
+            trigger:
+                ".o_serial_scan_line:contains('Tour Laptop') .o_serial_scan_count:contains('1/2')",
         },
     ],
 });
@@ -157,12 +179,14 @@ registry.category("web_tour.tours").add("stock_serial_scan_raw_gs1_tour", {
 registry.category("web_tour.tours").add("stock_serial_short_span_tour", {
     steps: () => [
         {
-            trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
             run: "click",
         },
         {
             trigger: BOX,
-            run: async (helpers) => await helpers.edit("SN-1000-1009\nSN-2000-SN-2009", BOX),
+            run: async (helpers) =>
+                await helpers.edit("SN-1000-1009\nSN-2000-SN-2009", BOX),
         },
         {
             content: "Read as the span SN-1000 … SN-1009: 20 serials",
@@ -177,7 +201,8 @@ registry.category("web_tour.tours").add("stock_serial_short_span_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('20/20')",
+            trigger:
+                ".o_field_widget[name=move_ids] .o_data_row td[name=serial_progress]:contains('20/20')",
         },
     ],
 });
@@ -186,7 +211,8 @@ registry.category("web_tour.tours").add("stock_serial_short_span_tour", {
 registry.category("web_tour.tours").add("stock_serial_select_replaces_tour", {
     steps: () => [
         {
-            trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
             run: "click",
         },
         {
@@ -195,7 +221,13 @@ registry.category("web_tour.tours").add("stock_serial_select_replaces_tour", {
         {
             content: "Paste two serials Odoo did not reserve",
             trigger: ".modal .o_field_widget[name=serials_text] textarea",
-            run: () => paste(document.querySelector(".modal .o_field_widget[name=serials_text] textarea"), "TD-4\nTD-5"),
+            run: () =>
+                paste(
+                    document.querySelector(
+                        ".modal .o_field_widget[name=serials_text] textarea"
+                    ),
+                    "TD-4\nTD-5"
+                ),
         },
         {
             content: "Still 3 ticked: the pasted two and one of Odoo's",
@@ -209,7 +241,8 @@ registry.category("web_tour.tours").add("stock_serial_select_replaces_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('3/3')",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('3/3')",
         },
     ],
 });
@@ -231,7 +264,9 @@ registry.category("web_tour.tours").add("stock_serial_scan_reload_tour", {
             trigger: ".o_serial_scan_name:contains('WH/IN/')",
             run: () => {
                 if (!/\/scan-serials\/\d+/.test(window.location.pathname)) {
-                    throw new Error(`the URL does not name the transfer: ${window.location.pathname}`);
+                    throw new Error(
+                        `the URL does not name the transfer: ${window.location.pathname}`
+                    );
                 }
                 window.location.reload();
             },
@@ -259,7 +294,8 @@ registry.category("web_tour.tours").add("stock_serial_scan_reload_tour", {
 registry.category("web_tour.tours").add("stock_serial_entry_errors_tour", {
     steps: () => [
         {
-            trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
             run: "click",
         },
         {
@@ -277,7 +313,9 @@ registry.category("web_tour.tours").add("stock_serial_entry_errors_tour", {
             content: "The duplicate names both lines, once",
             trigger: `${PREVIEW} .alert-danger li:contains('V-2 is entered twice: on line 2 and on line 3')`,
             run: () => {
-                const text = document.querySelector(`${PREVIEW} .alert-danger li`).textContent;
+                const text = document.querySelector(
+                    `${PREVIEW} .alert-danger li`
+                ).textContent;
                 if ((text.match(/line/g) || []).length !== 3) {
                     // "line 3 · V-2: V-2 is entered twice: on line 2 and on line 3"
                     throw new Error(`positions repeated: ${text}`);
@@ -293,7 +331,8 @@ registry.category("web_tour.tours").add("stock_serial_entry_errors_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('3/3')",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('3/3')",
         },
     ],
 });
@@ -309,7 +348,10 @@ registry.category("web_tour.tours").add("stock_serial_scan_refusal_wraps_tour", 
             trigger: ".o_serial_scan_name:contains('WH/IN/')",
         },
         ...scanStep("PT-00001", ok("PT-00001: Tour Laptop 1/2")),
-        ...scanStep("NOT-A-PATTERN-SERIAL-AT-ALL-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ", refused("does not match the product's serial pattern")),
+        ...scanStep(
+            "NOT-A-PATTERN-SERIAL-AT-ALL-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            refused("does not match the product's serial pattern")
+        ),
         {
             content: "No position for one scan, and the text stays on the screen",
             trigger: `${SCAN_FEEDBACK}.o_scan_refused`,
@@ -329,7 +371,8 @@ registry.category("web_tour.tours").add("stock_serial_scan_refusal_wraps_tour", 
 registry.category("web_tour.tours").add("stock_serial_click_then_paste_tour", {
     steps: () => [
         {
-            trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
             run: "click",
         },
         {
@@ -342,7 +385,10 @@ registry.category("web_tour.tours").add("stock_serial_click_then_paste_tour", {
             run: () => {
                 const box = document.querySelector(BOX);
                 clickInto(box);
-                paste(box, Array.from({ length: 20 }, (_, i) => `MX-${2000 + i}`).join("\n"));
+                paste(
+                    box,
+                    Array.from({length: 20}, (_, i) => `MX-${2000 + i}`).join("\n")
+                );
             },
         },
         {
@@ -352,9 +398,13 @@ registry.category("web_tour.tours").add("stock_serial_click_then_paste_tour", {
                 if (document.querySelector(PREVIEW).textContent.includes("MX-010")) {
                     throw new Error("the paste was merged into the suggestion");
                 }
-                const top = document.querySelector(`${PREVIEW} p`).getBoundingClientRect().top;
+                const top = document
+                    .querySelector(`${PREVIEW} p`)
+                    .getBoundingClientRect().top;
                 if (top > window.innerHeight - 40) {
-                    throw new Error(`the preview's count is below the fold (${top}px of ${window.innerHeight}px)`);
+                    throw new Error(
+                        `the preview's count is below the fold (${top}px of ${window.innerHeight}px)`
+                    );
                 }
             },
         },
@@ -363,7 +413,8 @@ registry.category("web_tour.tours").add("stock_serial_click_then_paste_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('20/20')",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('20/20')",
         },
     ],
 });
@@ -372,11 +423,13 @@ registry.category("web_tour.tours").add("stock_serial_click_then_paste_tour", {
 registry.category("web_tour.tours").add("stock_serial_returned_form_tour", {
     steps: () => [
         {
-            trigger: ".o_form_view .o_field_widget[name=serial_status]:contains('In stock')",
+            trigger:
+                ".o_form_view .o_field_widget[name=serial_status]:contains('In stock')",
         },
         {
             content: "No customer shown for a unit back in stock",
-            trigger: ".o_form_view:not(:has(.o_field_widget[name=partner_ids]:visible)):not(:has(.o_field_widget[name=last_partner_id]:visible))",
+            trigger:
+                ".o_form_view:not(:has(.o_field_widget[name=partner_ids]:visible)):not(:has(.o_field_widget[name=last_partner_id]:visible))",
         },
     ],
 });
@@ -385,7 +438,8 @@ registry.category("web_tour.tours").add("stock_serial_returned_form_tour", {
 registry.category("web_tour.tours").add("stock_serial_service_switch_tour", {
     steps: () => [
         {
-            trigger: ".o_form_view .o_field_widget[name=type] input[data-value=service]",
+            trigger:
+                ".o_form_view .o_field_widget[name=type] input[data-value=service]",
             run: "click",
         },
         {
@@ -393,10 +447,14 @@ registry.category("web_tour.tours").add("stock_serial_service_switch_tour", {
             run: "click",
         },
         {
-            content: "The refusal names the product, what was changed and what refers to it",
-            trigger: ".modal:contains('Tour Laptop cannot become a service'):contains('1 stock move')",
+            content:
+                "The refusal names the product, what was changed and what refers to it",
+            trigger:
+                ".modal:contains('Tour Laptop cannot become a service'):contains('1 stock move')",
             run: () => {
-                for (const button of document.querySelectorAll(".o_error_dialog .o-default-button")) {
+                for (const button of document.querySelectorAll(
+                    ".o_error_dialog .o-default-button"
+                )) {
                     button.click();
                 }
             },
@@ -409,7 +467,8 @@ registry.category("web_tour.tours").add("stock_serial_service_switch_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=type] input[data-value=consu]:checked",
+            trigger:
+                ".o_form_view .o_field_widget[name=type] input[data-value=consu]:checked",
         },
     ],
 });
@@ -418,7 +477,8 @@ registry.category("web_tour.tours").add("stock_serial_service_switch_tour", {
 registry.category("web_tour.tours").add("stock_serial_scan_into_box_tour", {
     steps: () => [
         {
-            trigger: ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
+            trigger:
+                ".o_field_widget[name=move_ids] button[name=action_open_serial_entry]",
             run: "click",
         },
         {
@@ -446,7 +506,8 @@ registry.category("web_tour.tours").add("stock_serial_scan_into_box_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('1/3')",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=move_ids] td[name=serial_progress]:contains('1/3')",
         },
     ],
 });

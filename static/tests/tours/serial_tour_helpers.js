@@ -1,7 +1,7 @@
 /** Types `barcode` the way a keyboard-wedge scanner does: fast key presses, then Enter. */
 export function scan(barcode) {
     for (const key of [...barcode, "Enter"]) {
-        document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
+        document.body.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true}));
     }
 }
 
@@ -53,7 +53,9 @@ export function scanStep(barcode, expected, content) {
             run: () => {
                 const elapsed = performance.now() - window.serialScanStart;
                 if (elapsed > maxMs) {
-                    throw new Error(`${barcode} was answered in ${Math.round(elapsed)} ms`);
+                    throw new Error(
+                        `${barcode} was answered in ${Math.round(elapsed)} ms`
+                    );
                 }
             },
         },
