@@ -14,7 +14,7 @@ from harness import Results, best_of, odoo_env
 
 DEFAULT_SUITES = "steps,transfers,plain"
 DEFAULT_SIZES = "1000,5000,10000"
-PLAIN_OVERHEAD_TARGET = 0.10
+PLAIN_OVERHEAD_TARGET = 0.05
 BACKGROUND_TARGET = 60  # seconds, 100,000 serials from the click on Validate to done
 
 

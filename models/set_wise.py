@@ -205,6 +205,34 @@ def update_set_wise(records, fname, values, expression=None):
     records.modified([fname])
 
 
+def log_creation_messages(records):
+    """Log the chatter message Odoo's create logs on each new record ("Lot/Serial Number
+    created"), for thousands of records at once.
+
+    The message is the same on every record but its `res_id` (same body, author, subtype,
+    message id: Odoo logs them as one batch). The first is logged by Odoo
+    (`_message_log_batch`, as its create does); the others are copies of its row, so every
+    column, including what other modules add to messages, is what Odoo wrote."""
+    if not records:
+        return
+    first, others = records[:1], records[1:]
+    message = first._message_log_batch(bodies={first.id: first._creation_message()})
+    if not others:
+        return
+    messages = records.env["mail.message"]
+    messages.flush_model()
+    columns = [SQL.identifier(field.name) for field in messages._fields.values()
+               if field.store and field.column_type and field.name not in ("id", "res_id")]
+    records.env.cr.execute(SQL(
+        """INSERT INTO mail_message (res_id, %(columns)s)
+           SELECT new.res_id, %(columns)s
+             FROM mail_message, unnest(%(ids)s::int[]) WITH ORDINALITY AS new(res_id, position)
+            WHERE mail_message.id = %(message)s
+         ORDER BY new.position""",
+        columns=SQL(", ").join(columns), ids=others.ids, message=message.id))
+    others.invalidate_recordset(["message_ids"])
+
+
 @contextmanager
 def recomputations_dropped(model, fnames):
     """Drop the recomputations of `fnames` of `model` that the code within marks: the

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from .set_wise import (
     create_with_known_values,
+    log_creation_messages,
     recomputations_dropped,
     records_to_check_one_by_one,
     update_set_wise,
@@ -606,15 +607,16 @@ class StockMoveLine(models.Model):
 
     def _assign_serial_unit_lots(self):
         """What Odoo's validation does for lines with a serial name and no lot: the lot of
-        that name, else a new one; here the new lots in one batch, without a chatter message
-        per lot, and the lines' lot written in one query."""
+        that name, else a new one; here the new lots in one batch, their creation messages
+        in one statement, and the lines' lot written in one query."""
         lines = self.filtered(lambda line: not line.lot_id)
         if not lines:
             return
         lot_by_line = {}
         # The batch's context: the new lots' companies are checked per company, not per lot;
         # no chatter work per lot (Odoo subscribes nobody to a new lot and posts no tracking
-        # on creation, but spends a loop per lot finding that out).
+        # on creation, but spends a loop per lot finding that out); the message Odoo logs on
+        # each new lot is logged for all of them at once.
         lot_model = self.env["stock.lot"].with_context(
             tracking_disable=True, serial_batch_line_ids=frozenset(self.ids))
         for (product, company), group in lines.grouped(
@@ -624,6 +626,7 @@ class StockMoveLine(models.Model):
                 ("product_id", "=", product.id), ("name", "in", group.mapped("lot_name"))])}
             new_lines = group.filtered(lambda line, known=existing: line.lot_name not in known)
             new_lots = lot_model.create([line._prepare_new_lot_vals() for line in new_lines])
+            log_creation_messages(new_lots.with_context(tracking_disable=False))
             created = dict(zip(new_lines, new_lots, strict=True))
             lot_by_line.update(
                 (line, (existing.get(line.lot_name) or created[line]).id) for line in group)

@@ -8,6 +8,7 @@ from . import (
     test_i18n,
     test_integrity,
     test_next_serial,
+    test_odoo_private_api,
     test_receipt_serials,
     test_returns_and_list,
     test_serial_labels,
