@@ -2,12 +2,15 @@
 units of one transfer: each writes what the ORM would write, then does what the ORM does
 around its own statements (cache, recomputations, constraints, access)."""
 
+import logging
 from collections import defaultdict
 from contextlib import contextmanager
 
 from odoo import models
 from odoo.orm.models import UPDATE_BATCH_SIZE
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # Column types whose values psycopg2 passes as typed arrays as they are (not jsonb, whose
 # values need wrapping, nor translated or company-dependent fields, which merge values).
@@ -119,6 +122,27 @@ def _add_to_inverses(records, fields, columns):
             field._update_inverses(records.browse(ids), value)
 
 
+def _why_odoo_creates(model, vals_list, keys, fields_given, filled_by_odoo, create_modules):
+    """Why Odoo's create must make these records rather than one insert, or None."""
+    overriding = sorted(
+        {cls.__module__.split(".")[2] for cls in type(model).mro()
+         if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")}
+        - set(create_modules) - {"stock_serial_tracking"})
+    if overriding:
+        return f"create is overridden by {', '.join(overriding)}"
+    if not filled_by_odoo <= keys:
+        return ("stored fields with a default or a computation are not given: "
+                f"{', '.join(sorted(filled_by_odoo - keys))}")
+    if model._parent_store:
+        return "the model keeps a parent path"
+    if any(set(vals) | keys != keys for vals in vals_list):
+        return "the records are given different fields"
+    not_plain = sorted(field.name for field in fields_given if not _plain_column(field))
+    if not_plain:
+        return f"fields that are not plain columns: {', '.join(not_plain)}"
+    return None
+
+
 def create_with_known_values(model, vals_list, create_modules, enabled=True):
     """Insert records whose every stored value is given, all in one query, then do what
     the ORM does after its own insert: values put in cache, inverse fields refreshed,
@@ -135,16 +159,17 @@ def create_with_known_values(model, vals_list, create_modules, enabled=True):
     """
     if not vals_list:
         return model.browse()
+    if not enabled:
+        return None
     keys = set(vals_list[0]) | set(models.LOG_ACCESS_COLUMNS)
     fields_given = [model._fields[name] for name in keys]
-    overriding = {cls.__module__.split(".")[2] for cls in type(model).mro()
-                  if "create" in vars(cls) and cls.__module__.startswith("odoo.addons.")}
     filled_by_odoo = {name for name, field in model._fields.items()
                       if field.store and (field.compute or field.default)}
-    if (not enabled or not overriding <= set(create_modules) | {"stock_serial_tracking"}
-            or not filled_by_odoo <= keys or model._parent_store
-            or any(set(vals) | keys != keys for vals in vals_list)
-            or not all(_plain_column(field) for field in fields_given)):
+    reason = _why_odoo_creates(model, vals_list, keys, fields_given, filled_by_odoo,
+                               create_modules)
+    if reason:
+        _logger.info("%s %s records created by Odoo's create, not in one insert: %s",
+                     len(vals_list), model._name, reason)
         return None
     model.check_access("create")
     now = model.env.cr.now()

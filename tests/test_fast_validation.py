@@ -2,7 +2,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models import stock_quant
+from ..models import set_wise, stock_quant
+from ..models.set_wise import create_with_known_values
 from ..models.stock_quant import BATCHED_VALIDATION_PARAM
 from .common import SerialCase
 
@@ -29,6 +30,22 @@ class TestFastValidation(SerialCase):
         # Each serial's chatter starts as on Odoo's path.
         self.assertEqual([str(lot.message_ids.body) for lot in lots],
                          ["<p>Lot/Serial created</p>"] * 3)
+
+    def test_a_fall_back_to_odoo_create_is_logged_with_its_reason(self):
+        lots = self.env["stock.lot"]
+        with self.assertLogs(set_wise._logger.name, "DEBUG") as logs:
+            self.assertIsNone(create_with_known_values(
+                lots, [{"name": "FB1", "product_id": self.serial_product.id}], ()))
+            self.assertIsNone(create_with_known_values(
+                lots, [{"name": "FB1", "product_id": self.serial_product.id}],
+                ("mail", "stock", "stock_account")))
+        self.assertIn("1 stock.lot records created by Odoo's create, not in one insert: "
+                      "create is overridden by mail, stock", logs.output[0])
+        self.assertIn("stored fields with a default or a computation are not given: ",
+                      logs.output[1])
+        # The system parameter's switch is a choice, not a fall-back: nothing logged.
+        with self.assertNoLogs(set_wise._logger.name, "DEBUG"):
+            create_with_known_values(lots, [{"name": "FB2"}], (), enabled=False)
 
     def test_system_parameter_turns_it_off(self):
         self.env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "False")
