@@ -463,6 +463,9 @@ class StockMove(models.Model):
         # costs a third of deleting and recreating them. Only lot fields are written, so
         # no quantity or reservation changes.
         lines = self.move_line_ids
+        # In one query: lines reached from a move kept across a cleared cache (a request's
+        # records) are otherwise read one at a time.
+        lines.fetch(["quantity_product_uom", "lot_id", "picked"])
         reused = lines.filtered(lambda line: line.quantity_product_uom == 1)[:len(vals_list)]
         named = []  # (line, serial name): lines whose lot stays (none, or the one given)
         for line, vals in zip(reused, vals_list, strict=False):  # reused may be shorter
