@@ -2,8 +2,10 @@
 
 For each N, Odoo's native receipt ("Import Serials", then Validate) and ours (our entry,
 then Validate) run one after the other, then Odoo's native delivery (its own
-reservation, then Validate) and ours (our entry on the delivery move, then Validate), each
-in a savepoint rolled back afterwards. The units delivered are in stock beforehand,
+reservation, then Validate) and ours (our entry on the delivery move, then Validate), then
+(operation "reserve") a delivery whose confirmation reserves the serials Odoo chooses,
+validated as they are, on Odoo's path and on the addon's, each in a savepoint rolled back
+afterwards. The units delivered are in stock beforehand,
 committed as units received in an earlier transaction are, and removed after both
 deliveries. Entry and validation are timed separately, with their query counts, and the
 result is checked: N lots, N done lines of one unit, the quants where they belong.
@@ -76,6 +78,20 @@ def new_picking(env, product, quantity, picking_type, source, destination):
     picking.action_confirm()
     picking.do_unreserve()
     return picking
+
+
+def delivery_reserved_at_confirmation(env, product, size):
+    """A delivery of `size` units, not confirmed yet, of a type that reserves at
+    confirmation (Odoo's default for deliveries): its entry is the confirmation."""
+    picking_type = env.ref("stock.picking_type_out")
+    picking_type.reservation_method = "at_confirm"
+    locations = {"location_id": env.ref("stock.stock_location_stock").id,
+                 "location_dest_id": env.ref("stock.stock_location_customers").id}
+    return env["stock.picking"].create({
+        "picking_type_id": picking_type.id, **locations,
+        "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": size,
+                             **locations})],
+    })
 
 
 def check_transfer(env, picking, size, destination):
@@ -178,6 +194,10 @@ def native_delivery_entry(env, picking):
     return picking.action_assign  # Odoo chooses the serials (FIFO) and reserves them
 
 
+def confirmation_entry(env, picking):
+    return picking.action_confirm  # Odoo reserves the oldest serials, the addon set-wise
+
+
 def our_delivery_entry(env, picking):
     # Every serial in stock, as a user pastes them: those the delivery ships.
     text = "\n".join(env["stock.lot"].search(
@@ -198,7 +218,7 @@ def compare(env, operation, size, transfer, entries, destination):
     return row
 
 
-def run(config_file, database, sizes, operations=("receive", "deliver")):
+def run(config_file, database, sizes, operations=("receive", "deliver", "reserve")):
     """Each in sessions of its own, none holding back the cleanup of the others' rows."""
     rows = []
     for size in sizes:
@@ -218,6 +238,15 @@ def run(config_file, database, sizes, operations=("receive", "deliver")):
                         env, env["product.product"].browse(product_id), size),
                     (native_delivery_entry, our_delivery_entry),
                     "stock.stock_location_customers"))
+        if "reserve" in operations:  # confirmed as a user confirms: Odoo's serials ship
+            with (committed_stock(config_file, database, size) as product_id,
+                  odoo_env(config_file, database) as env):
+                rows.append(compare(
+                    env, "deliver, serials Odoo reserves at confirmation", size,
+                    lambda env, size=size, product_id=product_id:
+                        delivery_reserved_at_confirmation(
+                            env, env["product.product"].browse(product_id), size),
+                    (confirmation_entry, confirmation_entry), "stock.stock_location_customers"))
     return rows
 
 

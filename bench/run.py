@@ -3,7 +3,7 @@
 Environment: BENCH_SUITES (comma-separated, default "steps,transfers,plain"; "background"
 adds the 100,000-serial receipt through queue_job's runner in a prefork server),
 BENCH_SIZES (serials per transfer, default "1000,5000,10000"), BENCH_OPERATIONS (default
-"receive,deliver"), BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
+"receive,deliver,reserve"), BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
 """
 
 import os
@@ -74,7 +74,7 @@ def main(config_file, database, plain_database=None):
         from bench_transfers import print_table
         from bench_transfers import run as transfers
 
-        operations = os.environ.get("BENCH_OPERATIONS", "receive,deliver").split(",")
+        operations = os.environ.get("BENCH_OPERATIONS", "receive,deliver,reserve").split(",")
         print_table(transfers(config_file, database, sizes, operations))
         print()
     if "background" in suites:

@@ -1,5 +1,5 @@
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL, str2bool
@@ -125,6 +125,44 @@ class StockQuant(models.Model):
         if changes:
             update_set_wise(self.sudo().browse(changes), "reserved_quantity", changes.values(),
                             SQL("GREATEST(stock_quant.reserved_quantity + new.value, 0)"))
+
+    @api.model
+    def _lock_free_serial_units(self, vals_list):
+        """The quant of each line's serial (`vals_list`: values of lines of one unit, at
+        their exact place, package and owner), locked, waiting for the transactions that
+        hold it; None unless each is the only quant of its key, in stock since a known date,
+        with as many units free as lines take from it (Odoo's reservation then only adds
+        to its reserved quantity)."""
+        keys = [(vals["product_id"], vals["location_id"], vals["lot_id"],
+                 vals.get("package_id") or None, vals.get("owner_id") or None)
+                for vals in vals_list]
+        self.flush_model(["product_id", "location_id", "lot_id", "package_id", "owner_id",
+                          "quantity", "reserved_quantity", "in_date"])
+        columns = list(zip(*sorted(set(keys)), strict=True))
+        self.env.cr.execute(SQL(
+            """SELECT quant.id, quant.product_id, quant.location_id, quant.lot_id,
+                      quant.package_id, quant.owner_id,
+                      quant.in_date IS NOT NULL AND quant.quantity > 0,
+                      quant.quantity - quant.reserved_quantity
+                 FROM stock_quant quant
+                 JOIN unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[])
+                      AS wanted(product_id, location_id, lot_id, package_id, owner_id)
+                   ON quant.product_id = wanted.product_id
+                  AND quant.location_id = wanted.location_id
+                  AND quant.lot_id = wanted.lot_id
+                  AND quant.package_id IS NOT DISTINCT FROM wanted.package_id
+                  AND quant.owner_id IS NOT DISTINCT FROM wanted.owner_id
+             ORDER BY quant.id
+                  FOR NO KEY UPDATE OF quant""",
+            *(list(column) for column in columns)), log_exceptions=False)  # Odoo retries
+        found = defaultdict(list)  # key -> [(quant id, in stock, free units)]
+        for quant_id, *key, in_stock, free in self.env.cr.fetchall():
+            found[tuple(key)].append((quant_id, in_stock, free))
+        taken = Counter(keys)
+        if any(len(found[key]) != 1 or not found[key][0][1] or found[key][0][2] < count
+               for key, count in taken.items()):
+            return None
+        return [found[key][0][0] for key in keys]
 
     def _check_company(self, fnames=None):
         return super(StockQuant, records_to_check_one_by_one(self, fnames))._check_company(fnames)

@@ -94,7 +94,7 @@ class SerialCase(TransactionCase):
         return delivery
 
     @classmethod
-    def create_delivery(cls, product, quantity, partner=None):
+    def create_delivery(cls, product, quantity, partner=None, confirm=True):
         delivery = cls.env["stock.picking"].create({
             "picking_type_id": cls.delivery_type.id,
             "partner_id": (partner or cls.customer).id,
@@ -106,8 +106,9 @@ class SerialCase(TransactionCase):
                 "location_dest_id": cls.customer_location.id,
             })],
         })
-        delivery.action_confirm()
-        delivery.action_assign()
+        if confirm:
+            delivery.action_confirm()
+            delivery.action_assign()
         return delivery
 
     @classmethod

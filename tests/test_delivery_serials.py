@@ -171,6 +171,29 @@ class TestDeliveryEntryIsSetWise(SerialCase):
         # Per serial, 55 serials would cost 50 more queries than 5; a few cache misses differ.
         self.assertLessEqual(many, few + 10, f"{few} queries for 5 serials, {many} for 55")
 
+    def queries_to_reserve(self, quantity):
+        """Queries of Odoo's own reservation of `quantity` units (confirming a delivery of
+        a type that reserves at once), which the addon makes set-wise."""
+        delivery = self.create_delivery(self.serial_product, quantity, confirm=False)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        delivery.action_confirm()
+        self.env.flush_all()
+        count = self.env.cr.sql_log_count - before
+        self.assertEqual(delivery.state, "assigned")
+        lines = delivery.move_line_ids
+        self.assertEqual((len(lines), len(lines.lot_id)), (quantity, quantity))
+        self.assertEqual(set(lines.mapped("serial_chosen")), {False})  # tentative
+        self.assertEqual(sum(lines.lot_id.quant_ids.mapped("reserved_quantity")), quantity)
+        return count
+
+    def test_odoo_reservation_does_not_grow_with_the_units(self):
+        self.queries_to_reserve(2)
+        few, many = self.queries_to_reserve(5), self.queries_to_reserve(55)
+        # One line at a time, Odoo's create reserves with four queries a unit: 200 more.
+        self.assertLessEqual(many, few + 10, f"{few} queries for 5 units, {many} for 55")
+
     def test_new_lines_take_the_state_of_their_move(self):
         # The lines are written with the state their move is about to take; when Odoo
         # keeps the move's state (preserve_state), they follow the move instead.

@@ -110,6 +110,9 @@ class TestFastValidationEquivalence(SerialCase):
             "move lines": [(number[line.picking_id], name(line.product_id), name(line.lot_id),
                             line.lot_name or "", line.quantity, name(line.location_id),
                             name(line.location_dest_id), line.state, line.date, line.picked,
+                            # Whether a serial was chosen or is Odoo's to swap: a
+                            # question for open lines only.
+                            line.state != "done" and line.serial_chosen,
                             name(line.company_id))
                            for line in lines],
             "moves": [(number[move.picking_id], name(move.product_id), move.state,
@@ -284,5 +287,27 @@ class TestFastValidationEquivalence(SerialCase):
             product = self.new_product("Equivalence camera", categ_id=category.id)
             self.receive_serials(product, "VA1 VA2 VA3")
             self.ship_serials(product, "VA2")
+            return product
+        self.assertSameOnBothPaths(scenario)
+
+    def test_units_odoo_reserves_by_itself(self):
+        """Units Odoo chooses and reserves (set-wise on the batched path): at confirmation,
+        on request, partly and then wholly, from the stock and from a shelf under it."""
+        def scenario():
+            product = self.new_product("Equivalence monitor")
+            shelf = self.env["stock.location"].create(
+                {"name": "Equivalence shelf", "location_id": self.stock_location.id})
+            self.receive_serials(product, "OR1 OR2 OR3")
+            receipt = self.transfer(self.receipt_type, {product: 2}, destination=shelf)
+            receipt.move_ids.set_serials_from_text("OR4, OR5")
+            self.validate(receipt)
+            # The type's default: reserved at confirmation, the oldest units first.
+            at_confirm = self.transfer(self.delivery_type, {product: 4})
+            self.delivery_type.reservation_method = "manual"
+            on_request = self.transfer(self.delivery_type, {product: 3})
+            on_request.action_assign()  # the one unit left: partly available
+            self.receive_serials(product, "OR6 OR7")
+            on_request.action_assign()  # and the rest, left reserved
+            self.validate(at_confirm)
             return product
         self.assertSameOnBothPaths(scenario)
