@@ -3,7 +3,8 @@
 Environment: BENCH_SUITES (comma-separated, default "steps,transfers,plain"; "background"
 adds the 100,000-serial receipt through queue_job's runner in a prefork server),
 BENCH_SIZES (serials per transfer, default "1000,5000,10000"), BENCH_OPERATIONS (default
-"receive,deliver,reserve"), BENCH_BACKGROUND_SIZE (serials of the background receipt, default 100000).
+"receive,deliver,reserve"), BENCH_BACKGROUND_SIZE (serials of the background receipt,
+default 100000).
 """
 
 import os

@@ -12,6 +12,7 @@ OVERRIDDEN_METHODS = {
     ("product.template", "_inverse_serial_prefix_format"): "(self)",
     ("stock.lot", "_check_company"): "(self, fnames=None)",
     ("stock.lot", "_write_multi"): "(self, vals_list)",
+    ("stock.move", "_action_assign"): "(self, force_qty=False)",
     ("stock.move", "_get_out_move_lines"): "(self, lot=None)",
     ("stock.move", "_update_reserved_quantity"): (
         "(self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True)"),

@@ -17,7 +17,7 @@ from ..tools.serial_parser import (
 from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
 from .set_wise import update_set_wise
-from .stock_move_line import odoo_reservation
+from .stock_move_line import odoo_assignment, odoo_reservation
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
 MAX_LISTED_PROBLEMS = 100
@@ -122,6 +122,11 @@ class StockMove(models.Model):
             and not line._should_exclude_for_valuation()
             and line.location_id._should_be_valued()
             and not line.location_dest_id._should_be_valued())
+
+    def _action_assign(self, force_qty=False):
+        # The lines Odoo makes for serialized units received are created set-wise.
+        with odoo_assignment():
+            return super()._action_assign(force_qty=force_qty)
 
     def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None,
                                   owner_id=None, strict=True):

@@ -41,15 +41,26 @@ class SerialsMissingError(UserError):
 # Set while Odoo reserves units on its own (stock.move._update_reserved_quantity): the
 # lines it creates then are tentative; a serial any client writes on a line is a choice.
 _odoo_reserving = contextvars.ContextVar("stock_serial_tracking_odoo_reserving", default=False)
+# Set while Odoo assigns moves (stock.move._action_assign): the one-unit lines it makes for
+# serialized units received are created set-wise.
+_odoo_assigning = contextvars.ContextVar("stock_serial_tracking_odoo_assigning", default=False)
 
 
 @contextmanager
-def odoo_reservation():
-    token = _odoo_reserving.set(True)
+def _while_set(flag):
+    token = flag.set(True)
     try:
         yield
     finally:
-        _odoo_reserving.reset(token)
+        flag.reset(token)
+
+
+def odoo_reservation():
+    return _while_set(_odoo_reserving)
+
+
+def odoo_assignment():
+    return _while_set(_odoo_assigning)
 
 
 # What makes a line's serial a firm choice, as a domain.
@@ -69,8 +80,13 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_serial_validation_lock_of_values(vals_list)
-        if _odoo_reserving.get() and not self.env.context.get("serial_reservation_set_wise"):
-            lines = self._create_odoo_reserved_serial_units(vals_list)
+        if not self.env.context.get("serial_reservation_set_wise"):
+            if _odoo_reserving.get():
+                lines = self._create_odoo_reserved_serial_units(vals_list)
+            elif _odoo_assigning.get():
+                lines = self._create_odoo_received_serial_units(vals_list)
+            else:
+                lines = None
             if lines is not None:
                 return lines
         self.env["stock.lot"]._check_storable_names(vals_list, "lot_name")
@@ -253,6 +269,35 @@ class StockMoveLine(models.Model):
             for vals in vals_list])
         quants._change_reserved_quantities(Counter(units))
         return lines
+
+    def _create_odoo_received_serial_units(self, vals_list):
+        """The lines Odoo's assignment makes for serialized units that reserve nothing (a
+        receipt confirmed: a line a unit, whose serial is entered later), set-wise, and the
+        other lines of the call through Odoo's create; None when all are Odoo's."""
+        if not self.env["stock.quant"]._batched_validation_enabled():
+            return None
+        moves = self.env["stock.move"].browse(
+            {vals["move_id"] for vals in vals_list if vals.get("move_id")})
+        receiving = {move.id: move.picked for move in moves
+                     if move.has_tracking == "serial" and move.state not in ("done", "cancel")
+                     and move.product_uom == move.product_id.uom_id
+                     and move._should_bypass_reservation()}
+        units = [index for index, vals in enumerate(vals_list)
+                 if vals.get("move_id") in receiving and vals.get("quantity") == 1
+                 and not (vals.get("lot_id") or vals.get("lot_name") or vals.get("quant_id"))]
+        if not units:
+            return None
+        ids = [None] * len(vals_list)
+        lines = self._create_serial_unit_lines([
+            {"picked": receiving[vals_list[index]["move_id"]], **vals_list[index],
+             "serial_chosen": False} for index in units])
+        for index, line_id in zip(units, lines._ids, strict=True):
+            ids[index] = line_id
+        others = [index for index, line_id in enumerate(ids) if line_id is None]
+        for index, line_id in zip(others, self.create(
+                [vals_list[index] for index in others])._ids, strict=True):
+            ids[index] = line_id
+        return self.browse(ids)
 
     def _move_to_substitute_units(self, taken, freed, reservation_changes):
         """Move these lines, Odoo's tentative reservations of other transfers on units an

@@ -4,6 +4,7 @@ import time
 
 import psycopg2
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -63,6 +64,25 @@ class TestReceiptSerials(SerialCase):
             self.assertEqual(receipt.move_line_ids.mapped("lot_name"),
                              [f"SPLIT-{units}-{n}" for n in range(units)])
         self.assertLess(counts[1] - counts[0], 10, counts)
+
+    def test_confirming_a_receipt_makes_a_line_per_unit(self):
+        """Confirming a receipt, Odoo makes a line per serialized unit (whose serial is
+        entered later), beside one line for a plain product; the addon makes the unit
+        lines in one insert, as the user who receives (access rights apply)."""
+        receipt = self.create_receipt(self.serial_product, 30, confirm=False)
+        receipt.move_ids = [Command.create({
+            "product_id": self.plain_product.id, "product_uom_qty": 5,
+            "location_id": self.supplier_location.id,
+            "location_dest_id": self.stock_location.id})]
+        receipt.with_user(self.stock_user).action_confirm()
+        serial_move = receipt.move_ids.filtered(lambda move: move.has_tracking == "serial")
+        self.assertEqual(serial_move.move_line_ids.mapped("quantity"), [1] * 30)
+        self.assertEqual((receipt.move_ids - serial_move).move_line_ids.quantity, 5)
+        self.assertEqual(set(receipt.move_line_ids.mapped("state")), {"assigned"})
+        self.assertEqual(set(receipt.move_line_ids.mapped("create_uid")), {self.stock_user})
+        self.assertFalse(any(receipt.move_line_ids.mapped("serial_chosen")))
+        serial_move.set_serials_from_text("RC-1-RC-30")
+        self.assertEqual(len(serial_move.move_line_ids), 30)  # the same lines, named
 
     def test_entering_again_replaces_the_serials(self):
         self.move.set_serials_from_text("A1, A2")
