@@ -553,8 +553,11 @@ class StockMove(models.Model):
             if lot_id not in kept_lots:
                 new_vals.append({**base, "lot_id": lot_id, "location_id": location_id})
                 reservation_changes[quant_id] += 1
-        self.env["stock.move.line"]._create_serial_unit_lines(new_vals)
-        self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
+        if self.env["stock.quant"]._batched_validation_enabled():
+            self.env["stock.move.line"]._create_serial_unit_lines(new_vals)
+            self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
+        else:  # Odoo's create reserves each unit, as its unlink and write released them
+            self.env["stock.move.line"].create(new_vals)
         keep.filtered(lambda line: not line.picked).picked = True
         self._recompute_state()
         self.env["stock.lot"]._compute_serial_history_at_once()

@@ -215,7 +215,10 @@ class StockMoveLine(models.Model):
         with recomputations_dropped(self.env["stock.lot"], SERIAL_DATE_FIELDS):
             lines = create_with_known_values(self, [
                 {**vals, "quantity_product_uom": vals["quantity"], "date": now,
-                 "state": expected[vals["move_id"]]} for vals in vals_list],
+                 "state": expected[vals["move_id"]],
+                 # As this addon's create sets it.
+                 "serial_chosen": bool(vals.get("lot_id")) and not _odoo_reserving.get()}
+                for vals in vals_list],
                 {"stock", "stock_account"},
                 enabled=self.env["stock.quant"]._batched_validation_enabled())
             if lines is None:
@@ -265,8 +268,7 @@ class StockMoveLine(models.Model):
             return None
         picked = {move.id: move.picked for move in moves}
         lines = self._create_serial_unit_lines([
-            {"picked": picked[vals["move_id"]], **vals, "serial_chosen": False}
-            for vals in vals_list])
+            {"picked": picked[vals["move_id"]], **vals} for vals in vals_list])
         quants._change_reserved_quantities(Counter(units))
         return lines
 
@@ -289,8 +291,8 @@ class StockMoveLine(models.Model):
             return None
         ids = [None] * len(vals_list)
         lines = self._create_serial_unit_lines([
-            {"picked": receiving[vals_list[index]["move_id"]], **vals_list[index],
-             "serial_chosen": False} for index in units])
+            {"picked": receiving[vals_list[index]["move_id"]], **vals_list[index]}
+            for index in units])
         for index, line_id in zip(units, lines._ids, strict=True):
             ids[index] = line_id
         others = [index for index, line_id in enumerate(ids) if line_id is None]
@@ -313,6 +315,7 @@ class StockMoveLine(models.Model):
         its other lines: entries taking units of one transfer change different lines.
         """
         moved_ids, lot_ids, location_ids = [], [], []
+        substitutes = []  # (line, quant id of the unit taken, quant id of the substitute)
         given = set()  # quants given to a line here: not free for the next move any more
         quants = self.env["stock.quant"]
         quants.flush_model(["quantity", "reserved_quantity"])
@@ -340,16 +343,26 @@ class StockMoveLine(models.Model):
                 candidates.ids, list(freed), len(lines)), log_exceptions=False)  # retried
             for line, (quant_id, lot_id, location_id) in zip(
                     lines.sorted("id"), self.env.cr.fetchall(), strict=False):
-                reservation_changes[taken[line.lot_id.id]] -= 1
-                reservation_changes[quant_id] += 1
+                substitutes.append((line, taken[line.lot_id.id], quant_id))
                 given.add(quant_id)
                 moved_ids.append(line.id)
                 lot_ids.append(lot_id)
                 location_ids.append(location_id)
         moved = self.browse(moved_ids)
-        if moved:
-            update_set_wise(moved, "lot_id", lot_ids)
-            update_set_wise(moved, "location_id", location_ids)
+        if not moved:
+            return moved
+        if not quants._batched_validation_enabled():
+            # Odoo's write moves each line's reservation; the line stays Odoo's choice.
+            with odoo_reservation():
+                for line, lot_id, location_id in zip(moved, lot_ids, location_ids,
+                                                     strict=True):
+                    line.write({"lot_id": lot_id, "location_id": location_id})
+            return moved
+        for _line, old_quant_id, new_quant_id in substitutes:
+            reservation_changes[old_quant_id] -= 1
+            reservation_changes[new_quant_id] += 1
+        update_set_wise(moved, "lot_id", lot_ids)
+        update_set_wise(moved, "location_id", location_ids)
         return moved
 
     @api.model
@@ -608,7 +621,11 @@ class StockMoveLine(models.Model):
 
     def _unlink_serial_lines(self):
         """Unlink these open lines. Returns the quants whose one-unit serial reservations
-        the caller releases set-wise (other lines are unreserved by Odoo, one by one)."""
+        the caller releases set-wise (other lines are unreserved by Odoo, one by one, as
+        all are with the batched paths off)."""
+        if not self.env["stock.quant"]._batched_validation_enabled():
+            self.unlink()
+            return []
         set_wise = self.filtered(
             lambda line: line.lot_id and line.quantity_product_uom == 1 and not line.package_id
             and not line.owner_id and not line.move_id._should_bypass_reservation(line.location_id))

@@ -292,7 +292,8 @@ class TestFastValidationEquivalence(SerialCase):
 
     def test_units_odoo_reserves_by_itself(self):
         """Units Odoo chooses and reserves (set-wise on the batched path): at confirmation,
-        on request, partly and then wholly, from the stock and from a shelf under it."""
+        on request, partly and then wholly, from the stock and from a shelf under it; then
+        units it reserved chosen on another delivery, which takes them over."""
         def scenario():
             product = self.new_product("Equivalence monitor")
             shelf = self.env["stock.location"].create(
@@ -309,5 +310,10 @@ class TestFastValidationEquivalence(SerialCase):
             self.receive_serials(product, "OR6 OR7")
             on_request.action_assign()  # and the rest, left reserved
             self.validate(at_confirm)
+            # OR6 and OR7, reserved by Odoo on `on_request`, are chosen on another
+            # delivery: one of them gets the one free unit instead, the other is released.
+            self.receive_serials(product, "OR8")
+            chooser = self.transfer(self.delivery_type, {product: 2})
+            chooser.move_ids.set_serials_from_text("OR6, OR7")
             return product
         self.assertSameOnBothPaths(scenario)
