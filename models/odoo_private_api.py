@@ -28,9 +28,6 @@ OVERRIDDEN_METHODS = {
     ("stock.quant", "_update_available_quantity"): (
         "(self, product_id, location_id, quantity=False, reserved_quantity=False, "
         "lot_id=None, package_id=None, owner_id=None, in_date=None)"),
-    ("stock.quant", "_update_reserved_quantity"): (
-        "(self, product_id, location_id, quantity, lot_id=None, package_id=None, "
-        "owner_id=None, strict=True)"),
     ("stock.quant", "_write_multi"): "(self, vals_list)",
     ("stock.return.picking", "_create_return"): "(self)",
     ("stock.serial.set.wise.flush", "_write_multi"): "(self, vals_list)",

@@ -481,7 +481,9 @@ class StockMove(models.Model):
                 named.append((line, vals["lot_name"]))
         self._name_serial_lines(named)
         (lines - reused).unlink()
-        self.env["stock.move.line"]._create_serial_unit_lines(vals_list[len(reused):])
+        new_vals = vals_list[len(reused):]
+        if self.env["stock.move.line"]._create_serial_unit_lines(new_vals) is None:
+            self.env["stock.move.line"].create(new_vals)
 
     def _name_serial_lines(self, named):
         """Give open lines (line, serial name) their serial name and mark them picked.
@@ -547,17 +549,16 @@ class StockMove(models.Model):
         taken_over._hand_over_units(
             {lot_id: quant_id for lot_id, (quant_id, _location) in chosen.items()}, freed,
             reservation_changes, self.move_line_ids.browse())
+        self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
         base = self._serial_line_base()
-        new_vals = []
+        new_vals, quant_ids = [], []
         for lot_id, (quant_id, location_id) in chosen.items():
             if lot_id not in kept_lots:
                 new_vals.append({**base, "lot_id": lot_id, "location_id": location_id})
-                reservation_changes[quant_id] += 1
-        if self.env["stock.quant"]._batched_validation_enabled():
-            self.env["stock.move.line"]._create_serial_unit_lines(new_vals)
-            self.env["stock.quant"]._change_reserved_quantities(reservation_changes)
-        else:  # Odoo's create reserves each unit, as its unlink and write released them
-            self.env["stock.move.line"].create(new_vals)
+                quant_ids.append(quant_id)
+        lines = self.env["stock.move.line"]
+        if lines._create_serial_unit_lines(new_vals, reserved_quant_ids=quant_ids) is None:
+            lines.create(new_vals)  # Odoo's create reserves each unit
         keep.filtered(lambda line: not line.picked).picked = True
         self._recompute_state()
         self.env["stock.lot"]._compute_serial_history_at_once()

@@ -80,15 +80,14 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_serial_validation_lock_of_values(vals_list)
-        if not self.env.context.get("serial_reservation_set_wise"):
-            if _odoo_reserving.get():
-                lines = self._create_odoo_reserved_serial_units(vals_list)
-            elif _odoo_assigning.get():
-                lines = self._create_odoo_received_serial_units(vals_list)
-            else:
-                lines = None
-            if lines is not None:
-                return lines
+        if _odoo_reserving.get():
+            lines = self._create_odoo_reserved_serial_units(vals_list)
+        elif _odoo_assigning.get():
+            lines = self._create_odoo_received_serial_units(vals_list)
+        else:
+            lines = None
+        if lines is not None:
+            return lines
         self.env["stock.lot"]._check_storable_names(vals_list, "lot_name")
         self._check_done_serial_line_values(vals_list)
         reserving = _odoo_reserving.get()
@@ -112,8 +111,6 @@ class StockMoveLine(models.Model):
         The entries do this for their own serials (StockMove._write_serial_lines_from_stock);
         this is the same rule for lines any client writes.
         """
-        if self.env.context.get("serial_reservation_set_wise"):
-            return  # an entry's own lines: it handed the units over itself
         chosen = self.filtered(
             lambda line: line.lot_id and line.serial_chosen
             and line.product_id.tracking == "serial"
@@ -183,23 +180,26 @@ class StockMoveLine(models.Model):
         pickings._check_serial_validation_lock()
 
     @api.model
-    def _create_serial_unit_lines(self, vals_list):
-        """Create open lines of one serialized unit each, with the same fields given: units
-        chosen from stock, whose reservations the caller makes set-wise, or units received
-        (nothing to reserve); their moves' states are recomputed, as Odoo's create does.
+    def _create_serial_unit_lines(self, vals_list, reserved_quant_ids=()):
+        """Create open lines of one serialized unit each, with the same fields given, in
+        one insert: units chosen from stock, each reserving a unit of its quant in
+        `reserved_quant_ids` (in the order of `vals_list`; locked by the caller), or units
+        received (nothing to reserve); their moves' states are recomputed, as Odoo's create
+        does. Returns None, creating nothing, when Odoo's create must make them (a line in
+        another unit than its product's, a module adding to create, the batched paths
+        off): the caller's create then reserves the units as Odoo does.
 
-        For such lines Odoo's create (stock, stock_account) only computes values, reserves
-        the units one line at a time and recomputes the moves' states: the values are
-        computed here, the rest is one insert. The rule of this addon's create (a serial is
-        chosen on one transfer) is the caller's: an entry checks it for all its serials
-        while it holds their units' locks (StockMove._check_serials_available). In other
-        cases (a line in another unit than its product's, a module adding to create) the
-        lines are created by Odoo's create.
+        For such lines Odoo's create (stock, stock_account; mrp adds nothing to open lines
+        made outside its manual consumption) only computes values, reserves the units one
+        line at a time (four queries each) and recomputes the moves' states. The rule of
+        this addon's create (a serial is chosen on one transfer) is the caller's: an entry
+        checks it for all its serials while it holds their units' locks
+        (StockMove._check_serials_available).
         """
         moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
         if any(move.product_uom != move.product_id.uom_id or move.state in ("done", "cancel")
-               for move in moves):
-            return self.with_context(serial_reservation_set_wise=True).create(vals_list)
+               for move in moves) or self.env.context.get("force_manual_consumption"):
+            return None
         # A line's state is its move's: given the state the move is about to take (units
         # reserved: all of them, or some), the lines are not all rewritten right after.
         # Like Odoo's create, only moves that reserve have their state recomputed (a
@@ -219,10 +219,11 @@ class StockMoveLine(models.Model):
                  # As this addon's create sets it.
                  "serial_chosen": bool(vals.get("lot_id")) and not _odoo_reserving.get()}
                 for vals in vals_list],
-                {"stock", "stock_account"},
+                {"stock", "stock_account", "mrp"},
                 enabled=self.env["stock.quant"]._batched_validation_enabled())
             if lines is None:
-                return self.with_context(serial_reservation_set_wise=True).create(vals_list)
+                return None
+            self.env["stock.quant"]._change_reserved_quantities(Counter(reserved_quant_ids))
             reserving._recompute_state()
         predicted = {move.id for move in moves if move.state == expected[move.id]}
 
@@ -267,10 +268,9 @@ class StockMoveLine(models.Model):
         if units is None:
             return None
         picked = {move.id: move.picked for move in moves}
-        lines = self._create_serial_unit_lines([
-            {"picked": picked[vals["move_id"]], **vals} for vals in vals_list])
-        quants._change_reserved_quantities(Counter(units))
-        return lines
+        return self._create_serial_unit_lines(
+            [{"picked": picked[vals["move_id"]], **vals} for vals in vals_list],
+            reserved_quant_ids=units)
 
     def _create_odoo_received_serial_units(self, vals_list):
         """The lines Odoo's assignment makes for serialized units that reserve nothing (a
@@ -293,6 +293,8 @@ class StockMoveLine(models.Model):
         lines = self._create_serial_unit_lines([
             {"picked": receiving[vals_list[index]["move_id"]], **vals_list[index]}
             for index in units])
+        if lines is None:
+            return None
         for index, line_id in zip(units, lines._ids, strict=True):
             ids[index] = line_id
         others = [index for index, line_id in enumerate(ids) if line_id is None]
@@ -642,7 +644,11 @@ class StockMoveLine(models.Model):
                          ((line.lot_id.id, line.location_id.id) for line in set_wise)
                          if key in quants]
         (self - set_wise).unlink()
-        set_wise.with_context(serial_reservation_set_wise=True).unlink()
+        if set_wise:
+            # Odoo's unlink releases each line's quantity, a query or four a line: emptied
+            # first, in one update, the lines leave it nothing to release.
+            update_set_wise(set_wise, "quantity", [0] * len(set_wise))
+            set_wise.unlink()
         return quant_ids
 
     def _prepare_new_lot_vals(self):

@@ -110,15 +110,6 @@ class StockQuant(models.Model):
             owner.id if owner else None), log_exceptions=False)  # retried by Odoo, not a bug
 
     @api.model
-    def _update_reserved_quantity(self, product_id, location_id, quantity, lot_id=None,
-                                  package_id=None, owner_id=None, strict=True):
-        if self.env.context.get("serial_reservation_set_wise"):
-            return None  # the caller reserves these units itself, in one batch
-        return super()._update_reserved_quantity(
-            product_id, location_id, quantity, lot_id=lot_id, package_id=package_id,
-            owner_id=owner_id, strict=strict)
-
-    @api.model
     def _change_reserved_quantities(self, changes):
         """Apply {quant id: change} to reserved quantities (never below zero) in one query."""
         changes = {quant_id: change for quant_id, change in changes.items() if change}
