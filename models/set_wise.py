@@ -122,7 +122,7 @@ def _add_to_inverses(records, fields, columns):
             field._update_inverses(records.browse(ids), value)
 
 
-def _why_odoo_creates(model, vals_list, keys, fields_given, filled_by_odoo, create_modules):
+def _why_odoo_creates(model, vals_list, keys, fields_given, must_be_given, create_modules):
     """Why Odoo's create must make these records rather than one insert, or None."""
     overriding = sorted(
         {cls.__module__.split(".")[2] for cls in type(model).mro()
@@ -130,9 +130,9 @@ def _why_odoo_creates(model, vals_list, keys, fields_given, filled_by_odoo, crea
         - set(create_modules) - {"stock_serial_tracking"})
     if overriding:
         return f"create is overridden by {', '.join(overriding)}"
-    if not filled_by_odoo <= keys:
-        return ("stored fields with a default or a computation are not given: "
-                f"{', '.join(sorted(filled_by_odoo - keys))}")
+    if not must_be_given <= keys:
+        return ("stored fields with a default, or computed and required, are not given: "
+                f"{', '.join(sorted(must_be_given - keys))}")
     if model._parent_store:
         return "the model keeps a parent path"
     if any(set(vals) | keys != keys for vals in vals_list):
@@ -147,14 +147,16 @@ def create_with_known_values(model, vals_list, create_modules, enabled=True):
     """Insert records whose every stored value is given, all in one query, then do what
     the ORM does after its own insert: values put in cache, inverse fields refreshed,
     fields depending on the new records marked for recomputation, constraints checked,
-    create access checked.
+    create access checked. Stored computed fields not given (those other modules add, as
+    product_expiry's dates) are computed afterwards, as Odoo's create does for the fields
+    it does not precompute: the same values, from the same methods.
 
     Odoo's create looks up defaults and precomputes values record by record and inserts
     a hundred rows per query; for thousands of serialized units whose values the caller
     knows, that is most of the time of a validation. The caller replaces the create
     overrides of `create_modules` for its case. Returns None, creating nothing, when
-    Odoo's create would do more than that: a stored field computed or with a default is
-    missing from the values, a value is not a plain column, another module overrides
+    Odoo's create would do more than that: a stored field with a default, or computed and
+    required, is missing from the values, a value is not a plain column, another module overrides
     create, or the caller's switch `enabled` is off: the caller then uses create.
     """
     if not vals_list:
@@ -163,9 +165,13 @@ def create_with_known_values(model, vals_list, create_modules, enabled=True):
         return None
     keys = set(vals_list[0]) | set(models.LOG_ACCESS_COLUMNS)
     fields_given = [model._fields[name] for name in keys]
-    filled_by_odoo = {name for name, field in model._fields.items()
-                      if field.store and (field.compute or field.default)}
-    reason = _why_odoo_creates(model, vals_list, keys, fields_given, filled_by_odoo,
+    # A default is Odoo's to give; a required column cannot wait for its computation.
+    must_be_given = {name for name, field in model._fields.items() if field.store and (
+        field.default or (field.compute and field.required))}
+    computed_afterwards = [field for name, field in model._fields.items()
+                           if field.store and field.compute and name not in keys
+                           and name not in must_be_given]
+    reason = _why_odoo_creates(model, vals_list, keys, fields_given, must_be_given,
                                create_modules)
     if reason:
         _logger.info("%s %s records created by Odoo's create, not in one insert: %s",
@@ -195,15 +201,18 @@ def create_with_known_values(model, vals_list, create_modules, enabled=True):
             field._insert_cache(records, [to_cache(field, values[0])] * len(records)
                                 if _same_for_all(values)
                                 else [to_cache(field, value) for value in values])
+        elif field in computed_afterwards:
+            continue
         elif field.store and field.type in ("one2many", "many2many"):
             field._insert_cache(records, [()] * len(records))
         elif field.store:
             field._insert_cache(records, [None] * len(records))
     _add_to_inverses(records, [field for field in fields_given if field.type == "many2one"],
                      columns)
-    computed = [model._fields[name] for name in filled_by_odoo if model._fields[name].compute]
-    with model.env.protecting(computed, records):
+    with model.env.protecting([field for field in fields_given if field.compute], records):
         records.modified(keys, create=True)
+    for field in computed_afterwards:
+        model.env.add_to_compute(field, records)
     records._validate_fields(keys)
     return records
 

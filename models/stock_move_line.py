@@ -256,7 +256,7 @@ class StockMoveLine(models.Model):
         write would change nothing else. Any other shape is left to Odoo's create.
         """
         quants = self.env["stock.quant"]
-        if not quants._batched_validation_enabled() or any(
+        if not vals_list or not quants._batched_validation_enabled() or any(
                 vals.get("quantity") != 1 or not vals.get("lot_id") or not vals.get("move_id")
                 or vals.get("quant_id") for vals in vals_list):
             return None

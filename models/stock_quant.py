@@ -129,7 +129,7 @@ class StockQuant(models.Model):
                 for vals in vals_list]
         self.flush_model(["product_id", "location_id", "lot_id", "package_id", "owner_id",
                           "quantity", "reserved_quantity", "in_date"])
-        columns = list(zip(*sorted(set(keys)), strict=True))
+        columns = list(zip(*dict.fromkeys(keys), strict=True))
         self.env.cr.execute(SQL(
             """SELECT quant.id, quant.product_id, quant.location_id, quant.lot_id,
                       quant.package_id, quant.owner_id,

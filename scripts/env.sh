@@ -259,12 +259,18 @@ addon_hash() {
 # The test database: the addon plus test-only modules (the Serialized lock is tested
 # against real sale/purchase order lines and journal items; they are not dependencies).
 # Refreshed only when the addon's files changed since it was last installed or updated.
+# The modules installed beside the addon in the test database, and in the database of the
+# modules most companies tracking serials also run (manufacturing, expiry dates, landed
+# costs, dropshipping, batch transfers), where the batched paths are tested again.
+TEST_DB_MODULES=sale_stock,purchase_stock
+MODULE_MIX_DB_MODULES=sale_stock,purchase_stock,mrp,product_expiry,stock_landed_costs,stock_dropshipping,stock_picking_batch
+
 ensure_test_db() {
-    local db="$1" stamp="$LOCAL_DIR/$1.installed" addon_hash
+    local db="$1" modules="${2:-$TEST_DB_MODULES}" stamp="$LOCAL_DIR/$1.installed" addon_hash
     addon_hash=$(addon_hash)
     if ! db_exists "$db"; then
-        log "Creating test database $db"
-        odoo_bin -d "$db" -i "$ADDON_NAME,sale_stock,purchase_stock" --without-demo \
+        log "Creating test database $db ($ADDON_NAME, $modules)"
+        odoo_bin -d "$db" -i "$ADDON_NAME,$modules" --without-demo \
             --stop-after-init --log-level=warn
     elif [ "$(cat "$stamp" 2>/dev/null)" != "$addon_hash" ]; then
         log "Updating $ADDON_NAME in $db"

@@ -7,10 +7,23 @@ prepare_test_db
 log "Unit and integration tests (pytest-odoo)"
 # Collected through the addons-path link: pytest-odoo names the module after its folder.
 linked="$LOCAL_DIR/addons/$ADDON_NAME"
-"$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$linked" \
-    --odoo-config="$ODOO_CONF" --odoo-database="$DB" \
-    --ignore="$linked/tests/test_tours.py" --ignore="$linked/tests/test_external_api.py" \
-    "$@" "$linked/tests"
+pytest_on() {
+    local db="$1"
+    shift
+    "$VENV/bin/python" -m pytest -p no:cacheprovider --rootdir="$linked" \
+        --odoo-config="$ODOO_CONF" --odoo-database="$db" \
+        --ignore="$linked/tests/test_tours.py" --ignore="$linked/tests/test_external_api.py" \
+        "$@"
+}
+pytest_on "$DB" "$@" "$linked/tests"
+if [ $# -eq 0 ]; then
+    # Again where other modules add to the lines, quants and serials the batched paths
+    # write (the equivalence test proves them equal to Odoo's own path there too).
+    MIX_DB="${DB}_module_mix"
+    ensure_test_db "$MIX_DB" "$MODULE_MIX_DB_MODULES"
+    log "Unit and integration tests with $MODULE_MIX_DB_MODULES (pytest-odoo on $MIX_DB)"
+    pytest_on "$MIX_DB" "$linked/tests"
+fi
 # Tests that need Odoo's HTTP server (tours in Chromium, XML-RPC and JSON-2) are tagged
 # serial_http and run by Odoo's own test runner, on a free port unless one is given.
 if [ $# -eq 0 ]; then
