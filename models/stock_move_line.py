@@ -737,6 +737,8 @@ class StockMoveLine(models.Model):
         # as after a write. In the lines' order: the products' lines may be interleaved (a
         # transfer scanned product by product), the groups are not.
         update_set_wise(lines, "lot_id", [lot_by_line[line] for line in lines])
+        # A serial written on a line is a choice (this addon's write says so too).
+        update_set_wise(lines, "serial_chosen", [True] * len(lines))
 
     def _check_company(self, fnames=None):
         return super(StockMoveLine, records_to_check_one_by_one(self, fnames))._check_company(
