@@ -37,7 +37,9 @@ def native_import_lines(env, move, serial_text):
     # Those values are in the web client's format: a many2one is {"id": ..., ...}.
     vals_list = [{key: value["id"] if isinstance(value, dict) else value
                   for key, value in vals.items()} for vals in vals_list]
-    move.move_line_ids = [Command.clear()] + [Command.create(v) for v in vals_list]
+    # The dialog's lines replace those made at confirmation, which the client deletes.
+    move.move_line_ids = ([Command.delete(line.id) for line in move.move_line_ids]
+                          + [Command.create(vals) for vals in vals_list])
 
 
 def run(env, results, best_of):

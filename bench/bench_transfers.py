@@ -1,18 +1,20 @@
-"""Whole transfers as a user lives them: entry of N serials, then validation.
+"""Whole transfers as a user lives them: confirmation, entry of N serials, validation.
 
-For each N, Odoo's native receipt ("Import Serials", then Validate) and ours (our entry,
-then Validate) run one after the other, then Odoo's native delivery (its own
-reservation, then Validate) and ours (our entry on the delivery move, then Validate), then
-(operation "reserve") a delivery whose confirmation reserves the serials Odoo chooses,
-validated as they are, on Odoo's path and on the addon's, each in a savepoint rolled back
-afterwards. The units delivered are in stock beforehand,
-committed as units received in an earlier transaction are, and removed after both
-deliveries. Entry and validation are timed separately, with their query counts, and the
-result is checked: N lots, N done lines of one unit, the quants where they belong.
+For each N, Odoo's native receipt (confirmed, "Import Serials", Validate) and ours
+(confirmed, our entry, Validate) run one after the other, then Odoo's native delivery
+(confirmed, its own reservation on request, Validate) and ours (confirmed, our entry on
+the delivery move, Validate), then (operation "reserve") a delivery whose confirmation
+reserves the serials Odoo chooses, validated as they are, each in a savepoint rolled back
+afterwards. Odoo's path runs in a database without the addon (the same modules
+otherwise), ours in one with it. The units delivered are in stock beforehand, committed
+as units received in an earlier transaction are, and removed after each delivery. Each
+step is timed with its query count, and the result is checked: N lots, N done lines of
+one unit, the quants where they belong.
 """
 
 import time
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from bench_deliveries import insert_lots
 from bench_receipts import native_import_lines
@@ -22,15 +24,29 @@ from odoo.addons.stock_serial_tracking.models.stock_quant import BATCHED_VALIDAT
 from odoo.tools import SQL
 
 
+class Timing(NamedTuple):
+    """Seconds and queries of each step of a transfer; the validation's CPU seconds."""
+    confirm: float
+    confirm_queries: int
+    entry: float
+    entry_queries: int
+    validate: float
+    validate_queries: int
+    validate_cpu: float
+
+    @property
+    def total(self):
+        return self.confirm + self.entry + self.validate
+
+    @property
+    def queries(self):
+        return self.confirm_queries + self.entry_queries + self.validate_queries
+
+
 class TransferRow:
     def __init__(self, size, operation):
         self.size, self.operation = size, operation
-        # variant -> (entry s, entry queries, validate s, validate queries, validate CPU s)
-        self.timings = {}
-
-    def total(self, variant):
-        entry, _entry_queries, validate, _validate_queries, _cpu = self.timings[variant]
-        return entry + validate
+        self.timings = {}  # variant -> Timing
 
 
 def timed(env, function):
@@ -57,41 +73,29 @@ def serial_product(env, name):
                                           "tracking": "serial"})
 
 
-def new_picking(env, product, quantity, picking_type, source, destination):
-    """A confirmed transfer of `quantity` units, not reserved yet.
+def new_picking(env, product, quantity, picking_type, source, destination,
+                reservation_method="manual"):
+    """A draft transfer of `quantity` units; its confirmation is timed.
 
-    Its type reserves on request ("Check Availability"), so confirming it leaves the
-    stock untouched: in use the serials are chosen in a later request than the
-    confirmation. (Reserving at confirmation and unreserving, in the benchmark's one
-    transaction, took a minute per 10,000 units and rewrote every unit in that
-    transaction, which PostgreSQL then checks again at each later update.) A receipt's
-    lines, made at confirmation, are removed: the entries make their own.
+    A delivery's type reserves on request ("Check Availability") unless told otherwise:
+    its serials are chosen by the entry. Confirming a receipt makes a line per unit.
     """
     picking_type = env.ref(picking_type)
-    picking_type.reservation_method = "manual"
+    picking_type.reservation_method = reservation_method
     locations = {"location_id": env.ref(source).id, "location_dest_id": env.ref(destination).id}
-    picking = env["stock.picking"].create({
+    return env["stock.picking"].create({
         "picking_type_id": picking_type.id, **locations,
         "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": quantity,
                              **locations})],
     })
-    picking.action_confirm()
-    picking.do_unreserve()
-    return picking
 
 
 def delivery_reserved_at_confirmation(env, product, size):
-    """A delivery of `size` units, not confirmed yet, of a type that reserves at
-    confirmation (Odoo's default for deliveries): its entry is the confirmation."""
-    picking_type = env.ref("stock.picking_type_out")
-    picking_type.reservation_method = "at_confirm"
-    locations = {"location_id": env.ref("stock.stock_location_stock").id,
-                 "location_dest_id": env.ref("stock.stock_location_customers").id}
-    return env["stock.picking"].create({
-        "picking_type_id": picking_type.id, **locations,
-        "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": size,
-                             **locations})],
-    })
+    """A delivery whose type reserves at confirmation (Odoo's default): Odoo chooses the
+    serials, which ship as they are."""
+    return new_picking(env, product, size, "stock.picking_type_out",
+                       "stock.stock_location_stock", "stock.stock_location_customers",
+                       reservation_method="at_confirm")
 
 
 def check_transfer(env, picking, size, destination):
@@ -121,22 +125,23 @@ def check_transfer(env, picking, size, destination):
 
 
 def run_scenario(env, transfer, entry, destination, size, native):
-    """Entry then validation of a fresh transfer (`transfer(env)`), checked, then rolled
-    back.
+    """Confirmation, entry and validation of a fresh transfer (`transfer(env)`), checked,
+    then rolled back.
 
-    `native` validates as Odoo does, a line at a time (the addon's batched validation off).
+    `native` validates as Odoo does, a line at a time (where the addon is installed, its
+    batched paths off).
     """
     with env.cr.savepoint(flush=False) as savepoint:
         env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, str(not native))
         picking = transfer(env)
-        entry_time, entry_queries = timed(env, entry(env, picking))
-        validate_time, validate_queries, validate_cpu = timed_with_cpu(
-            env, picking.button_validate)
+        confirm = timed(env, picking.action_confirm)
+        entry_time = timed(env, entry(env, picking))
+        validate = timed_with_cpu(env, picking.button_validate)
         check_transfer(env, picking, size, destination)
         savepoint.rollback()
     env.invalidate_all()
     env.registry.clear_cache("stable")  # the parameter's cache ignores rollbacks
-    return entry_time, entry_queries, validate_time, validate_queries, validate_cpu
+    return Timing(*confirm, *entry_time, *validate)
 
 
 def receipt(env, product, size):
@@ -194,8 +199,8 @@ def native_delivery_entry(env, picking):
     return picking.action_assign  # Odoo chooses the serials (FIFO) and reserves them
 
 
-def confirmation_entry(env, picking):
-    return picking.action_confirm  # Odoo reserves the oldest serials, the addon set-wise
+def no_entry(env, picking):
+    return lambda: None  # the serials Odoo reserved at confirmation ship
 
 
 def our_delivery_entry(env, picking):
@@ -205,60 +210,65 @@ def our_delivery_entry(env, picking):
     return lambda: picking.move_ids.set_serials_from_text(text, spans=False)
 
 
-def compare(env, operation, size, transfer, entries, destination):
-    """Odoo's path, then ours, on the same kind of transfer (`transfer(env)`)."""
-    row = TransferRow(size, operation)
-    for variant, entry in zip(("native", "ours"), entries, strict=True):
-        row.timings[variant] = run_scenario(env, transfer, entry, env.ref(destination), size,
-                                            native=variant == "native")
-        entry_time, entry_queries, validate, validate_queries, cpu = row.timings[variant]
-        print(f"  {size:,} {operation} {variant}: entry {entry_time:.2f} s ({entry_queries:,} "
-              f"queries), validate {validate:.2f} s ({cpu:.2f} s CPU, {validate_queries:,} "
-              "queries)", flush=True)
-    return row
+OPERATIONS = {
+    "receive": "receive",
+    "deliver": "deliver",
+    "reserve": "deliver, serials Odoo reserves at confirmation",
+}
 
 
-def run(config_file, database, sizes, operations=("receive", "deliver", "reserve")):
-    """Each in sessions of its own, none holding back the cleanup of the others' rows."""
+def run_operation(config_file, database, operation, size, native):
+    """One operation on a fresh transfer of `size` serials in `database`, in a session of
+    its own (none holds back the cleanup of the others' rows): Odoo's path (`native`) or
+    ours."""
+    if operation == "receive":
+        with odoo_env(config_file, database) as env:
+            return run_scenario(
+                env, lambda env: receipt(env, serial_product(env, f"Bench receipt {size}"),
+                                         size),
+                native_receive_entry if native else our_receive_entry,
+                env.ref("stock.stock_location_stock"), size, native)
+    with (committed_stock(config_file, database, size) as product_id,
+          odoo_env(config_file, database) as env):
+        if operation == "deliver":
+            transfer, entry = delivery, native_delivery_entry if native else our_delivery_entry
+        else:  # confirmed as a user confirms: the serials Odoo reserves are shipped
+            transfer, entry = delivery_reserved_at_confirmation, no_entry
+        return run_scenario(
+            env, lambda env: transfer(env, env["product.product"].browse(product_id), size),
+            entry, env.ref("stock.stock_location_customers"), size, native)
+
+
+def run(config_file, databases, sizes, operations=tuple(OPERATIONS)):
+    """Each operation on Odoo's path in `databases["native"]` (without the addon, or
+    with its batched paths off), then on ours in `databases["ours"]`."""
     rows = []
     for size in sizes:
-        if "receive" in operations:
-            with odoo_env(config_file, database) as env:
-                rows.append(compare(
-                    env, "receive", size,
-                    lambda env, size=size: receipt(env, serial_product(
-                        env, f"Bench receipt {size}"), size),
-                    (native_receive_entry, our_receive_entry), "stock.stock_location_stock"))
-        if "deliver" in operations:
-            with (committed_stock(config_file, database, size) as product_id,
-                  odoo_env(config_file, database) as env):
-                rows.append(compare(
-                    env, "deliver", size,
-                    lambda env, size=size, product_id=product_id: delivery(
-                        env, env["product.product"].browse(product_id), size),
-                    (native_delivery_entry, our_delivery_entry),
-                    "stock.stock_location_customers"))
-        if "reserve" in operations:  # confirmed as a user confirms: Odoo's serials ship
-            with (committed_stock(config_file, database, size) as product_id,
-                  odoo_env(config_file, database) as env):
-                rows.append(compare(
-                    env, "deliver, serials Odoo reserves at confirmation", size,
-                    lambda env, size=size, product_id=product_id:
-                        delivery_reserved_at_confirmation(
-                            env, env["product.product"].browse(product_id), size),
-                    (confirmation_entry, confirmation_entry), "stock.stock_location_customers"))
+        for operation in operations:
+            row = TransferRow(size, OPERATIONS[operation])
+            for variant in ("native", "ours"):
+                row.timings[variant] = run_operation(
+                    config_file, databases[variant], operation, size, variant == "native")
+                timing = row.timings[variant]
+                print(f"  {size:,} {row.operation} {variant}: confirm {timing.confirm:.2f} s "
+                      f"({timing.confirm_queries:,} queries), entry {timing.entry:.2f} s "
+                      f"({timing.entry_queries:,} queries), validate {timing.validate:.2f} s "
+                      f"({timing.validate_cpu:.2f} s CPU, {timing.validate_queries:,} "
+                      "queries)", flush=True)
+            rows.append(row)
     return rows
 
 
 def print_table(rows):
-    print("| N serials | operation | native entry + validate (s) | ours entry + validate (s) "
-          "| native total (s) | ours total (s) | ours / native | validate CPU native / ours (s) "
-          "| queries native / ours |")
+    print("| N serials | operation | native confirm + entry + validate (s) "
+          "| ours confirm + entry + validate (s) | native total (s) | ours total (s) "
+          "| ours / native | validate CPU native / ours (s) | queries native / ours |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         native, ours = row.timings["native"], row.timings["ours"]
-        print(f"| {row.size:,} | {row.operation} | {native[0]:.2f} + {native[2]:.2f} "
-              f"| {ours[0]:.2f} + {ours[2]:.2f} | {row.total('native'):.2f} "
-              f"| {row.total('ours'):.2f} | {row.total('ours') / row.total('native'):.2f} "
-              f"| {native[4]:.1f} / {ours[4]:.1f} "
-              f"| {native[1] + native[3]:,} / {ours[1] + ours[3]:,} |")
+        print(f"| {row.size:,} | {row.operation} "
+              f"| {native.confirm:.2f} + {native.entry:.2f} + {native.validate:.2f} "
+              f"| {ours.confirm:.2f} + {ours.entry:.2f} + {ours.validate:.2f} "
+              f"| {native.total:.2f} | {ours.total:.2f} | {ours.total / native.total:.2f} "
+              f"| {native.validate_cpu:.1f} / {ours.validate_cpu:.1f} "
+              f"| {native.queries:,} / {ours.queries:,} |")

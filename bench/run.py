@@ -1,10 +1,16 @@
-"""`make bench`: python bench/run.py CONFIG DATABASE [PLAIN_DATABASE] — prints Markdown tables.
+"""`make bench`: python bench/run.py CONFIG DATABASE [PLAIN_DATABASE [MIX_DATABASE
+PLAIN_MIX_DATABASE]] — prints Markdown tables.
+
+The PLAIN databases have the modules of the one before them, without the addon: Odoo's own
+path runs there. MIX_DATABASE adds the modules most companies tracking serials run
+(manufacturing, expiry dates, landed costs, dropshipping, batch transfers).
 
 Environment: BENCH_SUITES (comma-separated, default "steps,transfers,plain"; "background"
 adds the 100,000-serial receipt through queue_job's runner in a prefork server),
 BENCH_SIZES (serials per transfer, default "1000,5000,10000"), BENCH_OPERATIONS (default
-"receive,deliver,reserve"), BENCH_BACKGROUND_SIZE (serials of the background receipt,
-default 100000).
+"receive,deliver,reserve"), BENCH_CONFIGURATIONS (default "stock,module_mix": the
+databases the whole transfers run on), BENCH_BACKGROUND_SIZE (serials of the background
+receipt, default 100000).
 """
 
 import os
@@ -51,7 +57,8 @@ def plain_overhead(config_file, database, plain_database):
     return cpu_overhead <= PLAIN_OVERHEAD_TARGET
 
 
-def main(config_file, database, plain_database=None):
+def main(config_file, database, plain_database=None, mix_database=None,
+         plain_mix_database=None):
     suites = os.environ.get("BENCH_SUITES", DEFAULT_SUITES).split(",")
     sizes = [int(size) for size in os.environ.get("BENCH_SIZES", DEFAULT_SIZES).split(",")]
     met = True
@@ -76,8 +83,22 @@ def main(config_file, database, plain_database=None):
         from bench_transfers import run as transfers
 
         operations = os.environ.get("BENCH_OPERATIONS", "receive,deliver,reserve").split(",")
-        print_table(transfers(config_file, database, sizes, operations))
-        print()
+        configurations = {
+            "stock": ("the addon with sale_stock and purchase_stock", database,
+                      plain_database),
+            "module_mix": ("the addon with sale_stock, purchase_stock, mrp, product_expiry, "
+                           "stock_landed_costs, stock_dropshipping, stock_picking_batch",
+                           mix_database, plain_mix_database)}
+        for name in os.environ.get("BENCH_CONFIGURATIONS", "stock,module_mix").split(","):
+            label, ours, native = configurations[name]
+            if not ours:
+                continue
+            # Without a database lacking the addon, Odoo's path is the addon's switched off.
+            print(f"Whole transfers, {label}; Odoo's path in "
+                  f"{native or ours + ' (batched paths off)'}:\n")
+            print_table(transfers(config_file, {"native": native or ours, "ours": ours},
+                                  sizes, operations))
+            print()
     if "background" in suites:
         from bench_background import run_background
 
@@ -93,4 +114,4 @@ def main(config_file, database, plain_database=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:6]))
