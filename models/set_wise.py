@@ -2,6 +2,7 @@
 units of one transfer: each writes what the ORM would write, then does what the ORM does
 around its own statements (cache, recomputations, constraints, access)."""
 
+import contextvars
 import logging
 from collections import defaultdict
 from contextlib import contextmanager
@@ -282,17 +283,40 @@ def recomputations_dropped(model, fnames):
         model.env.remove_to_compute(field, model.browse(marked))
 
 
+# Set during an operation of the batched paths on a transfer (see set_wise_flushes).
+_flushing_set_wise = contextvars.ContextVar("stock_serial_tracking_set_wise", default=False)
+
+
+@contextmanager
+def set_wise_flushes(env):
+    """Within this block, an operation of the batched paths on one transfer (its entry,
+    its confirmation, its validation), the flushes of thousands of quants, lines and
+    serials are written from arrays (SetWiseFlush); the block flushes before it ends, so
+    that none of its writes is left to a later flush. Other writes keep Odoo's flush."""
+    if _flushing_set_wise.get():
+        yield
+        return
+    token = _flushing_set_wise.set(True)
+    try:
+        yield
+        env.flush_all()
+    finally:
+        _flushing_set_wise.reset(token)
+
+
 class SetWiseFlush(models.AbstractModel):
-    """Flushes of thousands of rows from arrays: one statement per set of fields written
-    and thousand rows (the flush's batch), where Odoo writes a hundred rows per
-    statement from a VALUES list. The same rows get the same values. Off with the
-    batched paths (system parameter, see StockQuant._batched_validation_enabled)."""
+    """Flushes of thousands of rows from arrays, within the operations of the batched
+    paths (set_wise_flushes): one statement per set of fields written and thousand rows
+    (the flush's batch), where Odoo writes a hundred rows per statement from a VALUES
+    list. The same rows get the same values. Off with the batched paths (system
+    parameter, see StockQuant._batched_validation_enabled)."""
 
     _name = "stock.serial.set.wise.flush"
     _description = "Flushes of thousands of rows in one statement"
 
     def _write_multi(self, vals_list):
-        if (len(self) <= UPDATE_BATCH_SIZE or self._parent_store
+        if (not _flushing_set_wise.get() or len(self) <= UPDATE_BATCH_SIZE
+                or self._parent_store
                 or not self.env["stock.quant"]._batched_validation_enabled()):
             return super()._write_multi(vals_list)
         if self._log_access:

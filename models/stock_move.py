@@ -16,7 +16,7 @@ from ..tools.serial_parser import (
 )
 from ..tools.serial_text import SerialTextError
 from .serial_messages import serial_text
-from .set_wise import update_set_wise
+from .set_wise import set_wise_flushes, update_set_wise
 from .stock_move_line import odoo_assignment, odoo_reservation
 
 MAX_SERIALS_PARAM = "stock_serial_tracking.max_serials_per_entry"
@@ -125,7 +125,7 @@ class StockMove(models.Model):
 
     def _action_assign(self, force_qty=False):
         # The lines Odoo makes for serialized units received are created set-wise.
-        with odoo_assignment():
+        with odoo_assignment(), set_wise_flushes(self.env):
             return super()._action_assign(force_qty=force_qty)
 
     def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None,
@@ -420,7 +420,8 @@ class StockMove(models.Model):
     def _apply_serial_entry(self, text, spans=True):
         check = self._check_serial_entry(text, spans=spans, lock=True)
         check.raise_on_errors(self)
-        self._write_serial_lines(check)
+        with set_wise_flushes(self.env):
+            self._write_serial_lines(check)
         return len(check.serials)
 
     def _check_serials_editable(self):

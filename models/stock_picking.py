@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .arguments import check_bool, check_id, check_optional_id, check_text
+from .set_wise import set_wise_flushes
 from .stock_serial_validation import running_validation_pickings
 
 
@@ -169,13 +170,16 @@ class StockPicking(models.Model):
         return True
 
     def _action_done_and_serial_history(self):
-        result = super()._action_done()
-        # Once every line is done: the statuses and dates of the serials moved, in one call.
-        self.env["stock.lot"]._compute_serial_history_at_once()
+        with set_wise_flushes(self.env):
+            result = super()._action_done()
+            # Once every line is done: the statuses and dates of the serials moved, in one
+            # call.
+            self.env["stock.lot"]._compute_serial_history_at_once()
         return result
 
     def button_validate(self):
-        result = super().button_validate()
+        with set_wise_flushes(self.env):  # Validate marks every line picked, then validates
+            result = super().button_validate()
         queued = self.filtered("serial_validation_locked")
         if queued and result is True:
             return {

@@ -4,7 +4,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..models import set_wise, stock_quant
-from ..models.set_wise import create_with_known_values
+from ..models.set_wise import create_with_known_values, set_wise_flushes
 from ..models.stock_move_line import odoo_assignment, odoo_reservation
 from ..models.stock_quant import BATCHED_VALIDATION_PARAM
 from .common import SerialCase
@@ -113,9 +113,13 @@ class TestFastValidation(SerialCase):
 class TestSetWiseFlush(SerialCase):
     """Thousands of rows flushed from arrays get what Odoo's flush would write."""
 
-    def flushed_rows(self, lots, statements):
+    def flushed_rows(self, lots, statements, set_wise=True):
         with self.assertQueryCount(statements):
-            lots.flush_recordset()
+            if set_wise:
+                with set_wise_flushes(self.env):
+                    lots.flush_recordset()
+            else:
+                lots.flush_recordset()
         return self.env.execute_query(SQL(
             "SELECT id, ref, note, write_uid FROM stock_lot WHERE id IN %s"
             " ORDER BY id", tuple(lots.ids)))
@@ -137,6 +141,16 @@ class TestSetWiseFlush(SerialCase):
             self.assertEqual(ref, f"R{number}" if number % 3 else None)
             self.assertEqual(note, "<p>checked</p>" if number % 2 else None)
             self.assertEqual(write_uid, user.id)
+
+    def test_only_within_an_operation_of_the_batched_paths(self):
+        # Other addons' writes of the same models keep Odoo's flush: 100 rows a statement.
+        lots = self.env["stock.lot"].create([
+            {"name": f"SY{number:04d}", "product_id": self.serial_product.id}
+            for number in range(250)])
+        self.env.flush_all()
+        lots.ref = "same"
+        self.assertEqual({row[1] for row in self.flushed_rows(lots, 3, set_wise=False)},
+                         {"same"})
 
     def test_off_with_the_batched_paths(self):
         self.env["ir.config_parameter"].set_param(BATCHED_VALIDATION_PARAM, "False")
