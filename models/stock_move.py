@@ -125,6 +125,8 @@ class StockMove(models.Model):
 
     def _action_assign(self, force_qty=False):
         # The lines Odoo makes for serialized units received are created set-wise.
+        if not any(move.has_tracking == "serial" for move in self):
+            return super()._action_assign(force_qty=force_qty)
         with odoo_assignment(), set_wise_flushes(self.env):
             return super()._action_assign(force_qty=force_qty)
 
