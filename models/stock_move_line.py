@@ -256,9 +256,10 @@ class StockMoveLine(models.Model):
         write would change nothing else. Any other shape is left to Odoo's create.
         """
         quants = self.env["stock.quant"]
-        if not vals_list or not quants._batched_validation_enabled() or any(
+        if not vals_list or any(
                 vals.get("quantity") != 1 or not vals.get("lot_id") or not vals.get("move_id")
-                or vals.get("quant_id") for vals in vals_list):
+                or vals.get("quant_id") for vals in vals_list
+        ) or not quants._batched_validation_enabled():
             return None
         moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
         if any(move.has_tracking != "serial" or move.product_uom != move.product_id.uom_id
@@ -276,17 +277,17 @@ class StockMoveLine(models.Model):
         """The lines Odoo's assignment makes for serialized units that reserve nothing (a
         receipt confirmed: a line a unit, whose serial is entered later), set-wise, and the
         other lines of the call through Odoo's create; None when all are Odoo's."""
-        if not self.env["stock.quant"]._batched_validation_enabled():
+        units = [index for index, vals in enumerate(vals_list)  # one unit, no serial yet
+                 if vals.get("move_id") and vals.get("quantity") == 1
+                 and not (vals.get("lot_id") or vals.get("lot_name") or vals.get("quant_id"))]
+        if not units or not self.env["stock.quant"]._batched_validation_enabled():
             return None
-        moves = self.env["stock.move"].browse(
-            {vals["move_id"] for vals in vals_list if vals.get("move_id")})
+        moves = self.env["stock.move"].browse({vals_list[index]["move_id"] for index in units})
         receiving = {move.id: move.picked for move in moves
                      if move.has_tracking == "serial" and move.state not in ("done", "cancel")
                      and move.product_uom == move.product_id.uom_id
                      and move._should_bypass_reservation()}
-        units = [index for index, vals in enumerate(vals_list)
-                 if vals.get("move_id") in receiving and vals.get("quantity") == 1
-                 and not (vals.get("lot_id") or vals.get("lot_name") or vals.get("quant_id"))]
+        units = [index for index in units if vals_list[index]["move_id"] in receiving]
         if not units:
             return None
         ids = [None] * len(vals_list)
