@@ -283,6 +283,8 @@ def recomputations_dropped(model, fnames):
         model.env.remove_to_compute(field, model.browse(marked))
 
 
+# The models whose flushes of thousands of rows are written from arrays (SetWiseFlush).
+SET_WISE_FLUSHED_MODELS = ("stock.quant", "stock.move.line", "stock.lot")
 # Set during an operation of the batched paths on a transfer (see set_wise_flushes).
 _flushing_set_wise = contextvars.ContextVar("stock_serial_tracking_set_wise", default=False)
 
@@ -291,15 +293,18 @@ _flushing_set_wise = contextvars.ContextVar("stock_serial_tracking_set_wise", de
 def set_wise_flushes(env):
     """Within this block, an operation of the batched paths on one transfer (its entry,
     its confirmation, its validation), the flushes of thousands of quants, lines and
-    serials are written from arrays (SetWiseFlush); the block flushes before it ends, so
-    that none of its writes is left to a later flush. Other writes keep Odoo's flush."""
+    serials are written from arrays (SetWiseFlush); the block flushes those models before
+    it ends, so that none of their writes is left to a later flush. Other writes keep
+    Odoo's flush, when Odoo does it (other models' recomputations and the chatter
+    tracking they feed stay where Odoo has them)."""
     if _flushing_set_wise.get():
         yield
         return
     token = _flushing_set_wise.set(True)
     try:
         yield
-        env.flush_all()
+        for model in SET_WISE_FLUSHED_MODELS:
+            env[model].flush_model()
     finally:
         _flushing_set_wise.reset(token)
 
