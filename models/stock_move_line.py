@@ -63,6 +63,12 @@ def odoo_assignment():
     return _while_set(_odoo_assigning)
 
 
+def _chosen(lot_id):
+    """Whether a line given this serial holds a choice: any client's, not Odoo's own
+    reservation (whatever path makes the line: create, write, one insert)."""
+    return bool(lot_id) and not _odoo_reserving.get()
+
+
 # What makes a line's serial a firm choice, as a domain.
 FIRM_CHOICE_DOMAIN = ["|", ("picked", "=", True), ("serial_chosen", "=", True)]
 
@@ -90,8 +96,7 @@ class StockMoveLine(models.Model):
             return lines
         self.env["stock.lot"]._check_storable_names(vals_list, "lot_name")
         self._check_done_serial_line_values(vals_list)
-        reserving = _odoo_reserving.get()
-        vals_list = [{**vals, "serial_chosen": bool(vals.get("lot_id")) and not reserving}
+        vals_list = [{**vals, "serial_chosen": _chosen(vals.get("lot_id"))}
                      for vals in vals_list]
         lines = super().create(vals_list)
         lines._check_serials_chosen_once()
@@ -216,8 +221,7 @@ class StockMoveLine(models.Model):
             lines = create_with_known_values(self, [
                 {**vals, "quantity_product_uom": vals["quantity"], "date": now,
                  "state": expected[vals["move_id"]],
-                 # As this addon's create sets it.
-                 "serial_chosen": bool(vals.get("lot_id")) and not _odoo_reserving.get()}
+                 "serial_chosen": _chosen(vals.get("lot_id"))}
                 for vals in vals_list],
                 {"stock", "stock_account", "mrp"},
                 enabled=self.env["stock.quant"]._batched_validation_enabled())
@@ -388,7 +392,7 @@ class StockMoveLine(models.Model):
     def write(self, vals):
         self._check_serial_validation_lock_of_values([vals])
         if "lot_id" in vals:
-            vals = {**vals, "serial_chosen": bool(vals["lot_id"]) and not _odoo_reserving.get()}
+            vals = {**vals, "serial_chosen": _chosen(vals["lot_id"])}
         elif "serial_chosen" in vals:
             vals = {key: value for key, value in vals.items() if key != "serial_chosen"}
         self.env["stock.lot"]._check_storable_names([vals], "lot_name")
@@ -404,7 +408,7 @@ class StockMoveLine(models.Model):
             (lots_before | done_serial.lot_id)._check_single_units()
         if "lot_id" in vals or vals.get("picked"):
             self._check_serials_chosen_once()
-        if vals.get("lot_id") and not _odoo_reserving.get():
+        if _chosen(vals.get("lot_id")):
             self._take_chosen_units_from_tentative_reservations()
         return result
 
